@@ -1,0 +1,150 @@
+// The small HTTP toolkit every provider simulator is built on: a route table over node:http,
+// raw-body reading (webhook signatures and idempotency fingerprints need the exact bytes), a
+// request log that tests use to count provider calls, and a start/close handle.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: string;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Content type of a JSON body; providers differ (Mollie answers application/hal+json). */
+  contentType?: string;
+}
+
+export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface Route {
+  method: string;
+  /** Path pattern with `:name` segments, e.g. `/v1/payouts/:id/cancel`. */
+  pattern: string;
+  handler: SimHandler;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface SimulatorHandle {
+  /** Base URL, e.g. `http://127.0.0.1:4101`. */
+  url: string;
+  /** Every request served, in order; tests count provider calls with it. */
+  requests: LoggedRequest[];
+  close(): Promise<void>;
+}
+
+function compile(pattern: string): (path: string) => Record<string, string> | null {
+  const names: string[] = [];
+  const source = pattern.replace(/:([a-zA-Z_]+)/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const re = new RegExp(`^${source}/?$`);
+  return (path) => {
+    const m = re.exec(path);
+    if (!m) return null;
+    return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, out: SimResponse): void {
+  const headers: Record<string, string> = { ...out.headers };
+  let payload: string | undefined;
+  if (out.body !== undefined) {
+    payload = typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
+    headers['content-type'] ??= out.contentType ?? 'application/json';
+  }
+  res.writeHead(out.status, headers);
+  res.end(payload);
+}
+
+export interface StartOptions {
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  routes: Route[];
+  /** Answer for a path no route matches. */
+  notFound: (req: SimRequest) => SimResponse;
+  /** Answer for an exception inside a handler (the provider's 500 body). */
+  internalError?: (req: SimRequest, error: unknown) => SimResponse;
+}
+
+export async function startSimulator(options: StartOptions): Promise<SimulatorHandle> {
+  const compiled = options.routes.map((r) => ({ ...r, match: compile(r.pattern) }));
+  const requests: LoggedRequest[] = [];
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://sandbox');
+      const base: SimRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        params: {},
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody: await readBody(req),
+      };
+      let out: SimResponse;
+      try {
+        const hit = compiled
+          .map((r) => ({ r, params: r.method === base.method ? r.match(base.path) : null }))
+          .find((x) => x.params);
+        out = hit
+          ? await hit.r.handler({ ...base, params: hit.params ?? {} })
+          : options.notFound(base);
+      } catch (error) {
+        out = options.internalError?.(base, error) ?? { status: 500, body: { error: 'internal' } };
+      }
+      requests.push({ method: base.method, path: base.path, status: out.status });
+      send(res, out);
+    })();
+  });
+  // Keep-alive sockets would hold close() open; simulators are short-lived in tests.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** POST a JSON webhook; a simulator's delivery never throws into the code that triggered it. */
+export async function deliverWebhook(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
