@@ -1,6 +1,7 @@
 // Decides once per run whether the Redis-backed variants of the suites run. Locally, a missing
 // Redis drops them with a warning; under CI (CI set) a missing Redis fails the run instead.
 import { Redis } from 'ioredis';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379/0';

@@ -1,0 +1,93 @@
+// Wires one gateway instance from a parsed config: state, providers (live, or sandbox simulators
+// started in-process on loopback), keys, HTTP. main.ts and the tests both start it this way.
+import { randomBytes } from 'node:crypto';
+import { ApiKeys, developmentKey } from './auth.ts';
+import type { Config } from './config.ts';
+import type { ProviderName } from './domain/provider.ts';
+import type { ProviderModule, ProviderSettings, SandboxSimulator } from './providers/module.ts';
+import { PROVIDER_MODULES } from './providers/registry.ts';
+import type { Logger, PayoutProviderAdapter } from './providers/types.ts';
+import { createGateway, type WebhookVerifier } from './server.ts';
+import { createMemoryState } from './state/memory.ts';
+import { createRedisState } from './state/redis.ts';
+import type { StateStore } from './state/types.ts';
+
+export interface AppOptions {
+  /** Redis key prefix, so parallel test runs never share state. */
+  statePrefix?: string;
+  now?: () => number;
+}
+
+async function openState(config: Config, log: Logger, prefix?: string): Promise<StateStore> {
+  if (config.REDIS_URL) return createRedisState(config.REDIS_URL, prefix);
+  log.warn({}, 'REDIS_URL is not set: state is in memory and serves this one instance only');
+  return createMemoryState();
+}
+
+async function providerSettings(
+  module: ProviderModule,
+  config: Config,
+  simulators: Map<ProviderName, SandboxSimulator>,
+): Promise<ProviderSettings | null> {
+  if (config.GATEWAY_MODE === 'live') return module.liveSettings(config);
+  const simulator = await module.sandbox.start(0);
+  simulators.set(module.name, simulator);
+  return {
+    apiKey: module.sandbox.testKey(config),
+    baseUrl: simulator.url,
+    webhookSecret: `whsec_${randomBytes(16).toString('hex')}`,
+  };
+}
+
+export async function startApp(config: Config, log: Logger, options: AppOptions = {}) {
+  const state = await openState(config, log, options.statePrefix);
+  const simulators = new Map<ProviderName, SandboxSimulator>();
+  const adapters: PayoutProviderAdapter[] = [];
+  const webhooks: Partial<Record<ProviderName, WebhookVerifier>> = {};
+  const secrets = new Map<ProviderName, string>();
+  const deps = { log, timeoutMs: config.PROVIDER_TIMEOUT_MS, retries: config.PROVIDER_RETRIES };
+  for (const module of PROVIDER_MODULES) {
+    const settings = await providerSettings(module, config, simulators);
+    if (!settings) {
+      log.info({ provider: module.name }, 'provider disabled: its credentials are not set');
+      continue;
+    }
+    adapters.push(module.createAdapter(settings, deps));
+    const secret = settings.webhookSecret;
+    if (secret) {
+      secrets.set(module.name, secret);
+      webhooks[module.name] = (raw, headers, now) => module.verifyWebhook(raw, headers, secret, now);
+    }
+  }
+
+  const dev = config.GATEWAY_API_KEYS ? null : developmentKey();
+  const keys = config.GATEWAY_API_KEYS ?? dev!.keys;
+  const gateway = createGateway({
+    adapters,
+    state,
+    apiKeys: new ApiKeys(keys),
+    graphiql:
+      config.GATEWAY_MODE === 'sandbox'
+        ? { headers: dev ? JSON.stringify({ Authorization: `Bearer ${dev.key}` }) : undefined }
+        : false,
+    webhooks,
+    log,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const url = await gateway.listen(config.PORT, config.HOST);
+  for (const [name, simulator] of simulators) {
+    simulator.setWebhook({ url: `${url}/webhooks/${name.toLowerCase()}`, secret: secrets.get(name)! });
+  }
+  return {
+    url,
+    gateway,
+    simulators,
+    developmentKey: dev?.key ?? null,
+    async close() {
+      await gateway.close();
+      await Promise.all([...simulators.values()].map((s) => s.close()));
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof startApp>>;

@@ -1,0 +1,49 @@
+// The environment, parsed once at boot. A bad value stops the start with a message naming the
+// variable. Each provider contributes its own variables (see providers/<name>/index.ts).
+import { z } from 'zod';
+import { SCOPES } from './context.ts';
+import { PROVIDER_MODULES } from './providers/registry.ts';
+
+const apiKeys = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"k_ops": ["payouts:read"]}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(16, 'each key must be at least 16 characters'), z.array(z.enum(SCOPES))));
+
+const base = {
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  GATEWAY_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+  REDIS_URL: z.url().optional(),
+  GATEWAY_API_KEYS: apiKeys.optional(),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PROVIDER_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+};
+
+const schema = z.object(Object.assign({}, base, ...PROVIDER_MODULES.map((m) => m.env)) as typeof base);
+
+export type Config = z.infer<typeof schema> & Record<string, unknown>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= npm start`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data as Config;
+  if (config.GATEWAY_MODE === 'live' && !config.GATEWAY_API_KEYS) {
+    throw new ConfigError('Invalid configuration:\n  GATEWAY_API_KEYS: required in live mode');
+  }
+  return config;
+}

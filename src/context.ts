@@ -1,0 +1,16 @@
+import type { GatewayService, Principal } from './services/gateway.ts';
+
+export const SCOPES = [
+  'payouts:read',
+  'payouts:write',
+  'balances:read',
+  'bank_accounts:read',
+  'bank_accounts:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Per request: who is calling, and the services (DataLoaders hang off this object's identity). */
+export interface GatewayContext {
+  principal: Principal | null;
+  gateway: GatewayService;
+}

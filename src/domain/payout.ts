@@ -1,0 +1,70 @@
+// The provider-neutral payout model: one status vocabulary, and the actions a UI may offer.
+import type { Money } from './money.ts';
+import type { ProviderName } from './provider.ts';
+
+export const PAYOUT_STATUSES = [
+  'PENDING',
+  'ON_HOLD',
+  'PROCESSING',
+  'PAID',
+  'FAILED',
+  'CANCELED',
+  'REVERSED',
+  'UNKNOWN',
+] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+export const PAYOUT_ACTIONS = ['CANCEL', 'HOLD', 'RELEASE', 'UPDATE'] as const;
+export type PayoutAction = (typeof PAYOUT_ACTIONS)[number];
+
+export const PAYOUT_METHODS = ['STANDARD', 'INSTANT'] as const;
+export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
+
+export interface PayoutFailure {
+  code: string;
+  message: string;
+}
+
+export interface Payout {
+  provider: ProviderName;
+  providerPayoutId: string;
+  status: PayoutStatus;
+  /** The provider's own word for the status, kept verbatim. */
+  providerStatus: string;
+  amount: Money;
+  description: string | null;
+  method: PayoutMethod | null;
+  /** The provider's id of the destination bank account, resolved lazily through a DataLoader. */
+  destinationId: string | null;
+  failure: PayoutFailure | null;
+  expectedArrivalAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date | null;
+  metadata: Record<string, string> | null;
+}
+
+/** Which statuses each action is allowed in, per provider (declared in its capabilities). */
+export type ActionRules = Partial<Record<PayoutAction, readonly PayoutStatus[]>>;
+
+export function allowedActions(status: PayoutStatus, rules: ActionRules): PayoutAction[] {
+  return PAYOUT_ACTIONS.filter((action) => rules[action]?.includes(status) ?? false);
+}
+
+export interface StatusLog {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Maps a provider status through its exhaustive table. A status the table does not know becomes
+ * UNKNOWN and is logged: guessing a money state is worse than admitting we don't know it.
+ */
+export function mapStatus<W extends string>(
+  table: Record<W, PayoutStatus>,
+  raw: string,
+  provider: ProviderName,
+  log: StatusLog,
+): PayoutStatus {
+  if (Object.hasOwn(table, raw)) return table[raw as W];
+  log.warn({ provider, providerStatus: raw }, 'unmapped provider payout status; reporting UNKNOWN');
+  return 'UNKNOWN';
+}

@@ -1,0 +1,112 @@
+// CasaPay over HTTP: one method per endpoint, responses validated against the wire schemas,
+// failures turned into the gateway's typed errors. Nothing here knows GraphQL.
+import type { z } from 'zod';
+import type { ProviderHttpClient, HttpRequest } from '../http.ts';
+import { toGatewayError, type ParamFields } from './mapper.ts';
+import {
+  balanceSchema,
+  bankAccountSchema,
+  errorSchema,
+  listSchema,
+  payoutSchema,
+  type CreateBankAccountBody,
+  type CreatePayoutBody,
+} from './wire.ts';
+
+const PAYOUT_FIELDS: ParamFields = {
+  amount: 'amount.amount',
+  currency: 'amount.currency',
+  destination: 'destinationId',
+  description: 'description',
+  method: 'method',
+  metadata: 'metadata',
+  limit: 'first',
+};
+
+const BANK_ACCOUNT_FIELDS: ParamFields = {
+  account_holder_name: 'holderName',
+  account_number: 'accountNumber',
+  sort_code: 'sortCode',
+  currency: 'currency',
+  country: 'country',
+  metadata: 'metadata',
+};
+
+export interface ListParams {
+  limit: number;
+  starting_after?: string;
+  status?: string;
+  'created[gte]'?: number;
+  'created[lt]'?: number;
+}
+
+export class CasaPayClient {
+  constructor(private readonly http: ProviderHttpClient) {}
+
+  private async call<S extends z.ZodType>(req: HttpRequest, schema: S, fields: ParamFields = {}): Promise<z.infer<S>> {
+    const res = await this.http.send(req);
+    if (res.status >= 200 && res.status < 300) return schema.parse(res.body);
+    const parsed = errorSchema.safeParse(res.body);
+    throw toGatewayError(res.status, parsed.success ? parsed.data.error : null, fields);
+  }
+
+  createPayout(body: CreatePayoutBody, idempotencyKey: string) {
+    return this.call(
+      { method: 'POST', path: '/v1/payouts', body, headers: { 'Idempotency-Key': idempotencyKey }, retryable: true },
+      payoutSchema,
+      PAYOUT_FIELDS,
+    );
+  }
+
+  getPayout(id: string) {
+    return this.call({ method: 'GET', path: `/v1/payouts/${encodeURIComponent(id)}`, retryable: true }, payoutSchema);
+  }
+
+  listPayouts(params: ListParams) {
+    return this.call(
+      { method: 'GET', path: '/v1/payouts', query: { ...params }, retryable: true },
+      listSchema(payoutSchema),
+      PAYOUT_FIELDS,
+    );
+  }
+
+  cancelPayout(id: string) {
+    // Cancelling twice is harmless (the second answers "not cancelable"), so it may be retried.
+    return this.call(
+      { method: 'POST', path: `/v1/payouts/${encodeURIComponent(id)}/cancel`, retryable: true },
+      payoutSchema,
+    );
+  }
+
+  getBalance() {
+    return this.call({ method: 'GET', path: '/v1/balance', retryable: true }, balanceSchema);
+  }
+
+  createBankAccount(body: CreateBankAccountBody, idempotencyKey: string) {
+    return this.call(
+      {
+        method: 'POST',
+        path: '/v1/bank_accounts',
+        body,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        retryable: true,
+      },
+      bankAccountSchema,
+      BANK_ACCOUNT_FIELDS,
+    );
+  }
+
+  getBankAccount(id: string) {
+    return this.call(
+      { method: 'GET', path: `/v1/bank_accounts/${encodeURIComponent(id)}`, retryable: true },
+      bankAccountSchema,
+    );
+  }
+
+  listBankAccounts(params: { limit: number; starting_after?: string }) {
+    return this.call(
+      { method: 'GET', path: '/v1/bank_accounts', query: { ...params }, retryable: true },
+      listSchema(bankAccountSchema),
+    );
+  }
+}

@@ -1,0 +1,164 @@
+// The CasaPay adapter: GBP/EUR payouts to bank accounts registered at CasaPay, from per-currency
+// balances. Stripe-shaped API; see ../../../README.md for the choices made where the seeds are silent.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Payout } from '../../domain/payout.ts';
+import { startCasaPaySimulator } from '../../sandbox/casapay/index.ts';
+import { ProviderHttpClient } from '../http.ts';
+import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
+import { fillPage } from '../paging.ts';
+import type { PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
+import { CasaPayClient, type ListParams } from './client.ts';
+import { toBalances, toBankAccount, toPayout, wireStatusesFor } from './mapper.ts';
+import { SIGNATURE_HEADER, verifyCasaPaySignature } from './webhooks.ts';
+
+export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
+  operations: [
+    'createPayout',
+    'getPayout',
+    'listPayouts',
+    'cancelPayout',
+    'listBalances',
+    'getBankAccount',
+    'listBankAccounts',
+    'createBankAccount',
+  ],
+  currencies: ['GBP', 'EUR'],
+  payoutActions: { CANCEL: ['PENDING'] },
+  createPayout: {
+    amount: 'REQUIRED',
+    sourceId: 'FORBIDDEN',
+    destinationId: 'REQUIRED',
+    methods: ['STANDARD', 'INSTANT'],
+  },
+  webhooks: true,
+  notes: [
+    'Pays bank accounts registered at CasaPay (createBankAccount) from the balance in the payout currency.',
+    'Bank accounts: GB needs sortCode + accountNumber; EUR countries need iban.',
+    'Cancel is possible while the payout is PENDING; a PAID payout can still become FAILED.',
+  ],
+};
+
+const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+
+export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter {
+  const http = new ProviderHttpClient({
+    provider: 'CASAPAY',
+    baseUrl: settings.baseUrl,
+    headers: { authorization: `Bearer ${settings.apiKey}` },
+    timeoutMs: deps.timeoutMs,
+    retries: deps.retries,
+  });
+  const client = new CasaPayClient(http);
+  const payout = (w: Parameters<typeof toPayout>[0]) => toPayout(w, deps.log);
+
+  async function listPayouts(query: PageQuery<PayoutFilter>) {
+    const f = query.filter ?? {};
+    const wire = f.status?.length ? wireStatusesFor(f.status) : [];
+    if (f.status?.length && wire.length === 0) return { items: [], hasMore: false };
+    const base: Omit<ListParams, 'limit'> = {
+      // CasaPay filters one status server-side; several are filtered here.
+      ...(wire.length === 1 ? { status: wire[0] } : {}),
+      ...(f.createdAfter ? { 'created[gte]': unix(f.createdAfter) } : {}),
+      ...(f.createdBefore ? { 'created[lt]': Math.ceil(f.createdBefore.getTime() / 1000) } : {}),
+    };
+    const matches = (p: Payout) =>
+      (!f.status?.length || f.status.includes(p.status)) &&
+      (!f.createdAfter || p.createdAt >= f.createdAfter) &&
+      (!f.createdBefore || p.createdAt < f.createdBefore);
+    const exact = wire.length <= 1;
+    return fillPage(
+      async (afterId) => {
+        const list = await client.listPayouts({
+          ...base,
+          limit: exact ? query.limit : 100,
+          ...(afterId ? { starting_after: afterId } : {}),
+        });
+        return { items: list.data.map(payout), hasMore: list.has_more };
+      },
+      query.afterId,
+      query.limit,
+      matches,
+      (p) => p.providerPayoutId,
+    );
+  }
+
+  return {
+    name: 'CASAPAY',
+    capabilities: CASAPAY_CAPABILITIES,
+    async createPayout(cmd) {
+      const amount = cmd.amount!; // REQUIRED by the capabilities; the service enforces it.
+      const w = await client.createPayout(
+        {
+          amount: amount.minor,
+          currency: amount.currency.toLowerCase(),
+          destination: cmd.destinationId!,
+          ...(cmd.description !== null ? { description: cmd.description } : {}),
+          ...(cmd.method ? { method: cmd.method === 'INSTANT' ? 'instant' : 'standard' } : {}),
+          ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
+        },
+        cmd.idempotencyKey,
+      );
+      return payout(w);
+    },
+    getPayout: async (id) => payout(await client.getPayout(id)),
+    listPayouts,
+    cancelPayout: async (id) => payout(await client.cancelPayout(id)),
+    listBalances: async () => toBalances(await client.getBalance()),
+    getBankAccount: async (id) => toBankAccount(await client.getBankAccount(id)),
+    async listBankAccounts(query) {
+      const list = await client.listBankAccounts({
+        limit: query.limit,
+        ...(query.afterId ? { starting_after: query.afterId } : {}),
+      });
+      return { items: list.data.map(toBankAccount), hasMore: list.has_more };
+    },
+    async createBankAccount(cmd) {
+      const w = await client.createBankAccount(
+        {
+          account_holder_name: cmd.holderName,
+          // Stripe's convention, which CasaPay follows: SEPA accounts carry the IBAN as the number.
+          account_number: (cmd.country === 'GB' ? cmd.accountNumber : cmd.iban) ?? '',
+          ...(cmd.country === 'GB' && cmd.sortCode ? { sort_code: cmd.sortCode } : {}),
+          currency: cmd.currency.toLowerCase(),
+          country: cmd.country,
+          ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
+        },
+        cmd.idempotencyKey,
+      );
+      return toBankAccount(w);
+    },
+    async ping() {
+      await client.getBalance();
+    },
+    close: () => http.close(),
+  };
+}
+
+const env = {
+  CASAPAY_API_KEY: z
+    .string()
+    .regex(/^sk_(test|live)_\w+$/, 'must be a CasaPay secret key (sk_test_… or sk_live_…)')
+    .optional(),
+  CASAPAY_BASE_URL: z.url().default('https://api.casapay.com'),
+  CASAPAY_WEBHOOK_SECRET: z.string().min(1).optional(),
+};
+
+export const casapay: ProviderModule<typeof env> = {
+  name: 'CASAPAY',
+  displayName: 'CasaPay',
+  capabilities: CASAPAY_CAPABILITIES,
+  env,
+  liveSettings: (e) =>
+    e.CASAPAY_API_KEY
+      ? { apiKey: e.CASAPAY_API_KEY, baseUrl: e.CASAPAY_BASE_URL, webhookSecret: e.CASAPAY_WEBHOOK_SECRET ?? null }
+      : null,
+  sandbox: {
+    port: 4101,
+    start: (port) => startCasaPaySimulator({ port }),
+    testKey: (e) =>
+      e.CASAPAY_API_KEY?.startsWith('sk_test_') ? e.CASAPAY_API_KEY : `sk_test_${randomBytes(12).toString('hex')}`,
+  },
+  createAdapter: createCasaPayAdapter,
+  verifyWebhook: (raw, headers, secret, now) => verifyCasaPaySignature(raw, headers.get(SIGNATURE_HEADER), secret, now),
+};

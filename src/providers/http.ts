@@ -1,0 +1,105 @@
+// Transport shared by every adapter: one undici Pool per provider, explicit timeouts (undici's
+// default is 300 s), and a retry policy that only ever re-sends what is safe to re-send: reads,
+// cancels, and creates that carry the provider idempotency key (the provider then answers with
+// the first result instead of paying twice; that is how an "in doubt" create gets resolved).
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { Pool } from 'undici';
+import { ProviderUnavailableError } from '../domain/errors.ts';
+import type { ProviderName } from '../domain/provider.ts';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** True when sending the same request twice cannot do anything twice. */
+  retryable: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Parsed JSON, or the raw text when the body is not JSON. */
+  body: unknown;
+}
+
+export interface HttpClientOptions {
+  provider: ProviderName;
+  baseUrl: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** Extra attempts for retryable requests; 0 disables retries. */
+  retries: number;
+}
+
+class TransportError extends Error {}
+
+const isTransient = (status: number) => status === 429 || status >= 500;
+
+export class ProviderHttpClient {
+  private readonly pool: Pool;
+  private readonly origin: string;
+  private readonly basePath: string;
+
+  constructor(private readonly options: HttpClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/$/, '');
+    this.pool = new Pool(this.origin, {
+      connections: 16,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const attempts = req.retryable ? this.options.retries : 0;
+    const policy = retry(
+      handleWhen((e) => e instanceof TransportError).orWhenResult((r) => isTransient((r as HttpResponse).status)),
+      { maxAttempts: attempts, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
+    );
+    try {
+      return await policy.execute(() => this.once(req));
+    } catch (error) {
+      if (error instanceof TransportError) throw new ProviderUnavailableError(this.options.provider, error.message);
+      throw error;
+    }
+  }
+
+  private async once(req: HttpRequest): Promise<HttpResponse> {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) search.append(k, String(v));
+    const qs = search.toString();
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers, ...req.headers };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    try {
+      const res = await this.pool.request({
+        method: req.method,
+        path: `${this.basePath}${req.path}${qs ? `?${qs}` : ''}`,
+        headers,
+        body: payload,
+      });
+      const text = await res.body.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        // Not JSON (a proxy's HTML error page, say): keep the text for the adapter's error mapper.
+      }
+      return { status: res.statusCode, body };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as Error).name;
+      throw new TransportError(`${this.options.provider} did not answer ${req.method} ${req.path} (${code}).`);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+

@@ -1,0 +1,30 @@
+// Filling one page when part of a filter can only be applied on our side: keep reading the
+// provider's pages until `limit` items match or the provider has no more.
+import type { Page } from './types.ts';
+
+/** Bounds the provider calls one page may cost when most items are filtered out. */
+const MAX_PROVIDER_PAGES = 20;
+
+export async function fillPage<T>(
+  fetchPage: (afterId: string | null) => Promise<Page<T>>,
+  afterId: string | null,
+  limit: number,
+  matches: (item: T) => boolean,
+  idOf: (item: T) => string,
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let cursor = afterId;
+  for (let calls = 0; calls < MAX_PROVIDER_PAGES; calls++) {
+    const page = await fetchPage(cursor);
+    for (const [i, item] of page.items.entries()) {
+      if (!matches(item)) continue;
+      if (items.length === limit) return { items, hasMore: true };
+      items.push(item);
+      if (items.length === limit && i === page.items.length - 1 && !page.hasMore) return { items, hasMore: false };
+    }
+    const last = page.items.at(-1);
+    if (!page.hasMore || !last) return { items, hasMore: false };
+    cursor = idOf(last);
+  }
+  return { items, hasMore: true };
+}

@@ -1,0 +1,105 @@
+// The one interface every payout provider implements. Operations a provider cannot do are left
+// out (optional methods) and the service answers them with UnsupportedOperationError; the
+// capabilities declare the same list, and the contract suite checks the two agree.
+import type { Balance, BankAccount } from '../domain/account.ts';
+import type { Money } from '../domain/money.ts';
+import type { ActionRules, Payout, PayoutMethod, PayoutStatus } from '../domain/payout.ts';
+import type { ProviderName } from '../domain/provider.ts';
+
+export interface CreatePayoutCommand {
+  /** Null where the provider may pay the full available balance (Mollie). */
+  amount: Money | null;
+  /** Provider id of the balance to pay from, for providers with several sources. */
+  sourceId: string | null;
+  /** Provider id of the destination bank account. */
+  destinationId: string | null;
+  description: string | null;
+  method: PayoutMethod | null;
+  metadata: Record<string, string> | null;
+  /** Derived deterministically from the client's key: a retry can never create a second payout. */
+  idempotencyKey: string;
+}
+
+export interface CreateBankAccountCommand {
+  holderName: string;
+  country: string;
+  currency: string;
+  sortCode: string | null;
+  accountNumber: string | null;
+  iban: string | null;
+  bic: string | null;
+  routingNumber: string | null;
+  metadata: Record<string, string> | null;
+  idempotencyKey: string;
+}
+
+export interface PayoutFilter {
+  status?: readonly PayoutStatus[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+export interface PageQuery<F = undefined> {
+  /** Provider id of the last item already seen; the page starts after it. */
+  afterId: string | null;
+  limit: number;
+  filter?: F;
+}
+
+export interface Page<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+export type Requirement = 'REQUIRED' | 'OPTIONAL' | 'FORBIDDEN';
+
+export interface ProviderCapabilities {
+  operations: readonly Operation[];
+  /** Currencies the provider can pay out in. */
+  currencies: readonly string[];
+  payoutActions: ActionRules;
+  /** How createPayout's inputs apply to this provider. */
+  createPayout: { amount: Requirement; sourceId: Requirement; destinationId: Requirement; methods: readonly PayoutMethod[] };
+  webhooks: boolean;
+  /** Plain words for what the shared model cannot say on its own. */
+  notes: readonly string[];
+}
+
+export interface PayoutProviderAdapter {
+  readonly name: ProviderName;
+  readonly capabilities: ProviderCapabilities;
+  createPayout?(command: CreatePayoutCommand): Promise<Payout>;
+  getPayout?(id: string): Promise<Payout>;
+  listPayouts?(query: PageQuery<PayoutFilter>): Promise<Page<Payout>>;
+  cancelPayout?(id: string): Promise<Payout>;
+  listBalances?(): Promise<Balance[]>;
+  getBankAccount?(id: string): Promise<BankAccount>;
+  listBankAccounts?(query: PageQuery): Promise<Page<BankAccount>>;
+  createBankAccount?(command: CreateBankAccountCommand): Promise<BankAccount>;
+  /** Cheapest authenticated call, for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const OPERATIONS = [
+  'createPayout',
+  'getPayout',
+  'listPayouts',
+  'cancelPayout',
+  'listBalances',
+  'getBankAccount',
+  'listBankAccounts',
+  'createBankAccount',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The operations an adapter really implements (what its capabilities must declare). */
+export function implementedOperations(adapter: PayoutProviderAdapter): Operation[] {
+  return OPERATIONS.filter((op) => typeof adapter[op] === 'function');
+}
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}

@@ -1,0 +1,34 @@
+import { nodeKey } from '../domain/ids.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { builder } from './builder.ts';
+import { PayoutProviderEnum } from './enums.ts';
+import { MoneyRef } from './money.ts';
+import type { Balance } from '../domain/account.ts';
+
+export const BalanceRef = builder.node(builder.objectRef<Balance>('Balance'), {
+  authScopes: { 'balances:read': true },
+  id: { resolve: (b) => nodeKey(b.provider, b.providerBalanceId) },
+  isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerBalanceId' in v,
+  loadOne: async (key, ctx) => {
+    const { provider, id } = ctx.gateway.refOfKey(key);
+    const found = (await ctx.gateway.balances(provider)).find((b) => b.providerBalanceId === id);
+    if (!found) throw new NotFoundError(`No such balance: '${id}'.`);
+    return found;
+  },
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
+    currency: t.field({ type: 'CurrencyCode', resolve: (b) => b.currency }),
+    available: t.field({ type: MoneyRef, description: 'What can be paid out now.', resolve: (b) => b.available }),
+    pending: t.field({ type: MoneyRef, description: 'Funds not yet available.', resolve: (b) => b.pending }),
+  }),
+});
+
+builder.queryField('balances', (t) =>
+  t.field({
+    type: [BalanceRef],
+    authScopes: { 'balances:read': true },
+    description: 'Every enabled provider’s balances, or one provider’s.',
+    args: { provider: t.arg({ type: PayoutProviderEnum }) },
+    resolve: (_root, { provider }, ctx) => ctx.gateway.balances(provider),
+  }),
+);

@@ -1,0 +1,79 @@
+import type { BankAccount } from '../domain/account.ts';
+import { nodeKey } from '../domain/ids.ts';
+import { builder } from './builder.ts';
+import { PayoutProviderEnum } from './enums.ts';
+import { COMMON_ERRORS } from './errors.ts';
+
+export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount>('BankAccount'), {
+  description: 'A payout destination. Only the last four digits of the number are ever returned.',
+  authScopes: { 'bank_accounts:read': true },
+  id: { resolve: (b) => nodeKey(b.provider, b.providerBankAccountId) },
+  isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerBankAccountId' in v,
+  load: (keys: string[], ctx) => ctx.gateway.loadBankAccounts(keys),
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
+    holderName: t.exposeString('holderName', { nullable: true }),
+    last4: t.exposeString('last4', { nullable: true }),
+    country: t.field({ type: 'CountryCode', nullable: true, resolve: (b) => b.country }),
+    currency: t.field({ type: 'CurrencyCode', nullable: true, resolve: (b) => b.currency }),
+    status: t.exposeString('status', { nullable: true, description: 'The provider’s own status word.' }),
+  }),
+});
+
+const BankAccountConnection = builder.connectionObject({ type: BankAccountRef, name: 'BankAccountConnection' });
+
+builder.queryFields((t) => ({
+  bankAccount: t.field({
+    type: BankAccountRef,
+    nullable: true,
+    authScopes: { 'bank_accounts:read': true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const { provider, id: providerId } = ctx.gateway.refOf(String(id), 'BankAccount');
+      return ctx.gateway.findOrNull(() => ctx.gateway.registry.operation(provider, 'getBankAccount')(providerId));
+    },
+  }),
+  bankAccounts: t.field({
+    type: BankAccountConnection,
+    authScopes: { 'bank_accounts:read': true },
+    args: {
+      provider: t.arg({ type: PayoutProviderEnum }),
+      first: t.arg.int(),
+      after: t.arg.string(),
+    },
+    resolve: (_root, args, ctx) => ctx.gateway.listBankAccounts(args.provider, args.first, args.after),
+  }),
+}));
+
+const CreateBankAccountInput = builder.inputType('CreateBankAccountInput', {
+  description: 'Each provider requires its own subset (see `providers`); a missing one is a ValidationError naming it.',
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, required: true }),
+    holderName: t.string({ required: true }),
+    country: t.field({ type: 'CountryCode', required: true }),
+    currency: t.field({ type: 'CurrencyCode', required: true }),
+    sortCode: t.string(),
+    accountNumber: t.string(),
+    iban: t.string(),
+    bic: t.string(),
+    routingNumber: t.string(),
+    metadata: t.field({ type: 'JSON' }),
+    idempotencyKey: t.string({ required: true, description: 'Repeating a request with the same key returns the same bank account.' }),
+  }),
+});
+
+const CreateBankAccountSuccess = builder.simpleObject('CreateBankAccountSuccess', {
+  fields: (t) => ({ bankAccount: t.field({ type: BankAccountRef }) }),
+});
+
+builder.mutationField('createBankAccount', (t) =>
+  t.field({
+    type: CreateBankAccountSuccess,
+    authScopes: { 'bank_accounts:write': true },
+    errors: { types: COMMON_ERRORS, directResult: true, union: { name: 'CreateBankAccountResult' } },
+    args: { input: t.arg({ type: CreateBankAccountInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      bankAccount: await ctx.gateway.createBankAccount(ctx.principal!, input),
+    }),
+  }),
+);

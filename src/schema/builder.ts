@@ -1,0 +1,52 @@
+// The schema builder and its plugins. No types are defined here (see ./index.ts).
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin, { type AuthFailure } from '@pothos/plugin-scope-auth';
+import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
+import { GraphQLError } from 'graphql';
+import { SCOPES, type GatewayContext, type Scope } from '../context.ts';
+
+/** Every scope a failed check asked for, so the error can name what the key is missing. */
+function missingScopes(failure: AuthFailure): string[] {
+  if (failure.kind === 'AuthScope') return [failure.scope];
+  if (failure.kind === 'AnyAuthScopes' || failure.kind === 'AllAuthScopes') return failure.failures.flatMap(missingScopes);
+  return [];
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  AuthScopes: Record<Scope, boolean>;
+  DefaultFieldNullability: false;
+  Scalars: {
+    Decimal: { Input: string; Output: string };
+    CurrencyCode: { Input: string; Output: string };
+    CountryCode: { Input: string; Output: string };
+    SafeInt: { Input: number; Output: number };
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) =>
+      Object.fromEntries(SCOPES.map((s) => [s, ctx.principal?.scopes.has(s) ?? false])) as Record<Scope, boolean>,
+    unauthorizedError: (_parent, _ctx, info, result) => {
+      const scopes = [...new Set(missingScopes(result.failure))];
+      return new GraphQLError(
+        scopes.length
+          ? `${info.parentType.name}.${info.fieldName} needs the scope ${scopes.map((s) => `'${s}'`).join(' or ')}.`
+          : result.message,
+        { extensions: { code: 'FORBIDDEN', requiredScopes: scopes } },
+      );
+    },
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesQueryOptions: false,
+  },
+  errors: { defaultTypes: [] },
+});

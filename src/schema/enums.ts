@@ -1,0 +1,27 @@
+import { PAYOUT_ACTIONS, PAYOUT_METHODS, PAYOUT_STATUSES } from '../domain/payout.ts';
+import { PROVIDER_NAMES } from '../domain/provider.ts';
+import { OPERATIONS } from '../providers/types.ts';
+import { builder } from './builder.ts';
+
+export const PayoutProviderEnum = builder.enumType('PayoutProvider', { values: PROVIDER_NAMES });
+
+export const PayoutStatusEnum = builder.enumType('PayoutStatus', {
+  description: 'The shared status. `Payout.providerStatus` keeps the provider’s own word.',
+  values: {
+    PENDING: { description: 'Accepted, not yet sent to the bank; usually still cancellable.' },
+    ON_HOLD: { description: 'Held by the provider or on request; will not move until released.' },
+    PROCESSING: { description: 'Submitted to the banking network.' },
+    PAID: { description: 'Sent to the destination account (some providers can still report a late failure).' },
+    FAILED: { description: 'Did not reach the destination; see `failure`.' },
+    CANCELED: { description: 'Cancelled before it was sent.' },
+    REVERSED: { description: 'Paid, then pulled back.' },
+    UNKNOWN: { description: 'The provider reported a status this gateway does not know; never a guess.' },
+  } satisfies Record<(typeof PAYOUT_STATUSES)[number], { description: string }>,
+});
+
+export const PayoutActionEnum = builder.enumType('PayoutAction', { values: PAYOUT_ACTIONS });
+export const PayoutMethodEnum = builder.enumType('PayoutMethod', { values: PAYOUT_METHODS });
+export const ProviderOperationEnum = builder.enumType('ProviderOperation', {
+  values: Object.fromEntries(OPERATIONS.map((op) => [op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), { value: op }])),
+});
+export const RequirementEnum = builder.enumType('InputRequirement', { values: ['REQUIRED', 'OPTIONAL', 'FORBIDDEN'] as const });

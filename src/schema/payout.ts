@@ -1,0 +1,122 @@
+import { nodeKey } from '../domain/ids.ts';
+import { allowedActions, type Payout } from '../domain/payout.ts';
+import { BankAccountRef } from './bank-account.ts';
+import { builder } from './builder.ts';
+import { PayoutActionEnum, PayoutMethodEnum, PayoutProviderEnum, PayoutStatusEnum } from './enums.ts';
+import { PAYOUT_ERRORS } from './errors.ts';
+import { MoneyInput, MoneyRef } from './money.ts';
+
+const PayoutFailureRef = builder.simpleObject('PayoutFailure', {
+  fields: (t) => ({
+    code: t.string({ description: 'The provider’s failure code, verbatim.' }),
+    message: t.string(),
+  }),
+});
+
+export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'), {
+  authScopes: { 'payouts:read': true },
+  id: { resolve: (p) => nodeKey(p.provider, p.providerPayoutId) },
+  isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerPayoutId' in v,
+  load: (keys: string[], ctx) => ctx.gateway.loadPayouts(keys),
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, resolve: (p) => p.provider }),
+    providerPayoutId: t.exposeString('providerPayoutId'),
+    status: t.field({ type: PayoutStatusEnum, resolve: (p) => p.status }),
+    providerStatus: t.exposeString('providerStatus'),
+    amount: t.field({ type: MoneyRef, resolve: (p) => p.amount }),
+    description: t.exposeString('description', { nullable: true }),
+    method: t.field({ type: PayoutMethodEnum, nullable: true, resolve: (p) => p.method }),
+    destination: t.field({
+      type: BankAccountRef,
+      nullable: true,
+      description: 'Loaded per request through a DataLoader: payouts sharing an account cost one provider call.',
+      resolve: (p) => (p.destinationId ? nodeKey(p.provider, p.destinationId) : null),
+    }),
+    failure: t.field({ type: PayoutFailureRef, nullable: true, resolve: (p) => p.failure }),
+    allowedActions: t.field({
+      type: [PayoutActionEnum],
+      description: 'What this payout allows now, given its status and its provider.',
+      resolve: (p, _args, ctx) => allowedActions(p.status, ctx.gateway.registry.get(p.provider).capabilities.payoutActions),
+    }),
+    expectedArrivalAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expectedArrivalAt }),
+    createdAt: t.field({ type: 'DateTime', resolve: (p) => p.createdAt }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the provider last reported a change; null where the provider does not say.',
+      resolve: (p) => p.updatedAt,
+    }),
+    metadata: t.field({ type: 'JSON', nullable: true, resolve: (p) => p.metadata }),
+  }),
+});
+
+const PayoutConnection = builder.connectionObject({ type: PayoutRef, name: 'PayoutConnection' });
+
+const PayoutFilter = builder.inputType('PayoutFilter', {
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum }),
+    status: t.field({ type: [PayoutStatusEnum] }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  payout: t.field({
+    type: PayoutRef,
+    nullable: true,
+    authScopes: { 'payouts:read': true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const { provider, id: providerId } = ctx.gateway.refOf(String(id), 'Payout');
+      return ctx.gateway.findOrNull(() => ctx.gateway.registry.operation(provider, 'getPayout')(providerId));
+    },
+  }),
+  payouts: t.field({
+    type: PayoutConnection,
+    authScopes: { 'payouts:read': true },
+    description: 'Newest first, across every enabled provider unless `filter.provider` is set.',
+    args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: PayoutFilter }) },
+    resolve: (_root, { first, after, filter }, ctx) => ctx.gateway.listPayouts(first, after, filter ?? {}),
+  }),
+}));
+
+const CreatePayoutInput = builder.inputType('CreatePayoutInput', {
+  description: 'Which of amount, sourceId and destinationId a provider needs is in `providers { createPayout }`.',
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, required: true }),
+    amount: t.field({ type: MoneyInput }),
+    destinationId: t.id({ description: 'A BankAccount id.' }),
+    sourceId: t.id({ description: 'A Balance id, for providers that pay from a chosen balance.' }),
+    description: t.string(),
+    method: t.field({ type: PayoutMethodEnum }),
+    metadata: t.field({ type: 'JSON', description: 'An object of string values.' }),
+    idempotencyKey: t.string({
+      required: true,
+      description: 'Repeating a request with the same key returns the same payout and never pays twice.',
+    }),
+  }),
+});
+
+const payoutSuccess = (name: string) =>
+  builder.simpleObject(name, { fields: (t) => ({ payout: t.field({ type: PayoutRef }) }) });
+const CreatePayoutSuccess = payoutSuccess('CreatePayoutSuccess');
+const CancelPayoutSuccess = payoutSuccess('CancelPayoutSuccess');
+
+builder.mutationFields((t) => ({
+  createPayout: t.field({
+    type: CreatePayoutSuccess,
+    authScopes: { 'payouts:write': true },
+    errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CreatePayoutResult' } },
+    args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({ payout: await ctx.gateway.createPayout(ctx.principal!, input) }),
+  }),
+  cancelPayout: t.field({
+    type: CancelPayoutSuccess,
+    authScopes: { 'payouts:write': true },
+    errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CancelPayoutResult' } },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => ({ payout: await ctx.gateway.cancelPayout(String(id)) }),
+  }),
+}));
+

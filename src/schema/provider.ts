@@ -1,0 +1,78 @@
+import { PAYOUT_ACTIONS, type PayoutAction, type PayoutStatus } from '../domain/payout.ts';
+import { PROVIDER_NAMES, type ProviderName } from '../domain/provider.ts';
+import { DISPLAY_NAMES, PROVIDER_MODULES } from '../providers/registry.ts';
+import type { ProviderCapabilities } from '../providers/types.ts';
+import { builder } from './builder.ts';
+import {
+  PayoutActionEnum,
+  PayoutMethodEnum,
+  PayoutProviderEnum,
+  PayoutStatusEnum,
+  ProviderOperationEnum,
+  RequirementEnum,
+} from './enums.ts';
+
+interface ProviderInfo {
+  provider: ProviderName;
+  enabled: boolean;
+  capabilities: ProviderCapabilities | null;
+}
+
+const ActionRule = builder.simpleObject('PayoutActionRule', {
+  description: 'An action and the statuses it is allowed in.',
+  fields: (t) => ({
+    action: t.field({ type: PayoutActionEnum }),
+    statuses: t.field({ type: [PayoutStatusEnum] }),
+  }),
+});
+
+const CreatePayoutRules = builder.objectRef<ProviderCapabilities['createPayout']>('CreatePayoutRules').implement({
+  description: 'How createPayout’s inputs apply to this provider.',
+  fields: (t) => ({
+    amount: t.field({ type: RequirementEnum, resolve: (r) => r.amount }),
+    sourceId: t.field({ type: RequirementEnum, resolve: (r) => r.sourceId }),
+    destinationId: t.field({ type: RequirementEnum, resolve: (r) => r.destinationId }),
+    methods: t.field({ type: [PayoutMethodEnum], resolve: (r) => [...r.methods] }),
+  }),
+});
+
+const ProviderInfoRef = builder.objectRef<ProviderInfo>('ProviderInfo').implement({
+  description: 'What a provider can do through this gateway, and whether it is enabled here.',
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, resolve: (p) => p.provider }),
+    displayName: t.string({ resolve: (p) => DISPLAY_NAMES[p.provider] }),
+    enabled: t.boolean({ description: 'Configured and usable in this gateway instance.', resolve: (p) => p.enabled }),
+    implemented: t.boolean({ description: 'This gateway version has an adapter for it.', resolve: (p) => !!p.capabilities }),
+    operations: t.field({ type: [ProviderOperationEnum], resolve: (p) => [...(p.capabilities?.operations ?? [])] }),
+    currencies: t.field({ type: ['CurrencyCode'], resolve: (p) => [...(p.capabilities?.currencies ?? [])] }),
+    payoutActions: t.field({
+      type: [ActionRule],
+      resolve: (p) =>
+        PAYOUT_ACTIONS.flatMap((action: PayoutAction) => {
+          const statuses = p.capabilities?.payoutActions[action];
+          return statuses ? [{ action, statuses: [...statuses] as PayoutStatus[] }] : [];
+        }),
+    }),
+    createPayout: t.field({ type: CreatePayoutRules, nullable: true, resolve: (p) => p.capabilities?.createPayout ?? null }),
+    bankAccounts: t.boolean({
+      description: 'Bank accounts can be listed and read.',
+      resolve: (p) => p.capabilities?.operations.includes('listBankAccounts') ?? false,
+    }),
+    balances: t.boolean({ resolve: (p) => p.capabilities?.operations.includes('listBalances') ?? false }),
+    webhooks: t.boolean({ resolve: (p) => p.capabilities?.webhooks ?? false }),
+    notes: t.stringList({ resolve: (p) => [...(p.capabilities?.notes ?? ['Not yet available in this gateway.'])] }),
+  }),
+});
+
+builder.queryField('providers', (t) =>
+  t.field({
+    type: [ProviderInfoRef],
+    description: 'Every provider the schema names, with its capabilities. Needs no scope beyond a valid key.',
+    resolve: (_root, _args, ctx) =>
+      PROVIDER_NAMES.map((provider) => ({
+        provider,
+        enabled: Boolean(ctx.gateway.registry.find(provider)),
+        capabilities: PROVIDER_MODULES.find((m) => m.name === provider)?.capabilities ?? null,
+      })),
+  }),
+);

@@ -1,0 +1,135 @@
+// createGateway(deps): the yoga instance (tests call `yoga.fetch`), its HTTP routes beside
+// /graphql, and an HTTP server around it. Everything it needs is passed in, so tests and main
+// build it the same way.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, shouldRenderGraphiQL, type Plugin } from 'graphql-yoga';
+import type { ApiKeys } from './auth.ts';
+import type { GatewayContext } from './context.ts';
+import { GatewayError, ValidationError } from './domain/errors.ts';
+import { isProviderName, type ProviderName } from './domain/provider.ts';
+import { schema } from './schema/index.ts';
+import { GatewayService } from './services/gateway.ts';
+import { AdapterRegistry } from './services/registry.ts';
+import type { Logger, PayoutProviderAdapter } from './providers/types.ts';
+import type { StateStore } from './state/types.ts';
+
+export type WebhookVerifier = (rawBody: string, headers: Headers, nowMs: number) => boolean;
+
+export interface GatewayDeps {
+  adapters: PayoutProviderAdapter[];
+  state: StateStore;
+  apiKeys: ApiKeys;
+  /** GraphiQL (sandbox only), with headers preset for the development key. */
+  graphiql: false | { headers?: string };
+  webhooks: Partial<Record<ProviderName, WebhookVerifier>>;
+  log: Logger;
+  now?: () => number;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+const PING_TIMEOUT_MS = 3000;
+
+async function probe(check: () => Promise<void>): Promise<string> {
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS).unref()),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return `unavailable: ${(error as Error).message}`;
+  }
+}
+
+function routes(deps: GatewayDeps, registry: AdapterRegistry): Plugin {
+  const now = deps.now ?? Date.now;
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
+      if (url.pathname === '/readyz') {
+        const checks: Record<string, string> = { state: await probe(() => deps.state.ping()) };
+        const results = await Promise.all(registry.enabled().map(async (a) => [a.name, await probe(() => a.ping())]));
+        Object.assign(checks, Object.fromEntries(results));
+        const ready = Object.values(checks).every((c) => c === 'ok');
+        return endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
+      }
+      const hook = /^\/webhooks\/([a-z]+)$/.exec(url.pathname);
+      if (hook) {
+        const name = hook[1]!.toUpperCase();
+        const verify = isProviderName(name) ? deps.webhooks[name] : undefined;
+        if (!verify) return endResponse(json(404, { error: 'no webhook endpoint for this provider' }));
+        if (request.method !== 'POST') return endResponse(json(405, { error: 'POST only' }, { allow: 'POST' }));
+        // Verified on the raw bytes; an event that cannot be verified changes nothing.
+        const raw = await request.text();
+        if (!verify(raw, request.headers, now())) return endResponse(json(400, { error: 'invalid signature' }));
+        // Accepted; turning events into status changes and subscriptions is the real-time work.
+        return endResponse(json(200, { received: true }));
+      }
+      if (url.pathname === '/graphql') {
+        if (deps.graphiql && shouldRenderGraphiQL(request)) return;
+        if (!deps.apiKeys.authenticate(request.headers.get('authorization'))) {
+          return endResponse(
+            json(
+              401,
+              { errors: [{ message: 'A valid API key is required: Authorization: Bearer <key>.', extensions: { code: 'UNAUTHENTICATED' } }] },
+              { 'www-authenticate': 'Bearer' },
+            ),
+          );
+        }
+      }
+    },
+  };
+}
+
+/** Query-side GatewayErrors reach the client typed (code, field); anything else stays masked. */
+function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof GatewayError && error instanceof GraphQLError) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: original.code, ...(original instanceof ValidationError ? { field: original.field } : {}) },
+    });
+  }
+  return maskError(error, message, isDev);
+}
+
+export function createGateway(deps: GatewayDeps) {
+  const registry = new AdapterRegistry(deps.adapters);
+  const gateway = new GatewayService(registry, deps.state);
+  const yoga = createYoga<object, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: deps.graphiql ? { title: 'Payout Gateway (sandbox)', ...deps.graphiql } : false,
+    maskedErrors: { maskError: exposeGatewayErrors },
+    logging: false,
+    plugins: [routes(deps, registry)],
+    context: ({ request }) => ({ principal: deps.apiKeys.authenticate(request.headers.get('authorization')), gateway }),
+  });
+  let server: Server | null = null;
+  return {
+    yoga,
+    registry,
+    async listen(port: number, host: string): Promise<string> {
+      server = createServer(yoga);
+      await new Promise<void>((resolve) => server!.listen(port, host, resolve));
+      const { port: bound } = server.address() as AddressInfo;
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
+    },
+    async close(): Promise<void> {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await registry.close();
+      await deps.state.close();
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

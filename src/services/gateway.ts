@@ -1,0 +1,271 @@
+// What the resolvers call: input rules every provider shares, gateway-level idempotency, routing
+// by global id, and lists across providers. Resolvers stay thin; adapters stay provider-only.
+import { createHash } from 'node:crypto';
+import type { Balance, BankAccount } from '../domain/account.ts';
+import { InvalidStateError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { decodeGlobalId, parseNodeKey } from '../domain/ids.ts';
+import { parseAmount } from '../domain/money.ts';
+import type { Payout, PayoutMethod } from '../domain/payout.ts';
+import type { ProviderName } from '../domain/provider.ts';
+import { DISPLAY_NAMES } from '../providers/registry.ts';
+import type { Operation, PayoutFilter, PayoutProviderAdapter, Requirement } from '../providers/types.ts';
+import type { StateStore } from '../state/types.ts';
+import { mergedConnection, type Connection } from './connection.ts';
+import type { AdapterRegistry } from './registry.ts';
+
+export interface Principal {
+  /** A hash of the API key: stable, and safe to use in state keys. */
+  id: string;
+  scopes: ReadonlySet<string>;
+}
+
+export interface CreatePayoutInput {
+  provider: ProviderName;
+  amount?: { amount: string; currency: string } | null;
+  destinationId?: string | null;
+  sourceId?: string | null;
+  description?: string | null;
+  method?: PayoutMethod | null;
+  metadata?: unknown;
+  idempotencyKey: string;
+}
+
+export interface CreateBankAccountInput {
+  provider: ProviderName;
+  holderName: string;
+  country: string;
+  currency: string;
+  sortCode?: string | null;
+  accountNumber?: string | null;
+  iban?: string | null;
+  bic?: string | null;
+  routingNumber?: string | null;
+  metadata?: unknown;
+  idempotencyKey: string;
+}
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const newestFirst = (a: Payout, b: Payout) => a.createdAt > b.createdAt;
+
+function metadataOf(value: unknown): Record<string, string> | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    throw new ValidationError('metadata', 'metadata must be an object whose values are strings.');
+  }
+  return value as Record<string, string>;
+}
+
+function idempotencyKeyOf(key: string): string {
+  if (key.length < 1 || key.length > 255) throw new ValidationError('idempotencyKey', 'idempotencyKey must be 1–255 characters.');
+  return key;
+}
+
+export class GatewayService {
+  constructor(
+    readonly registry: AdapterRegistry,
+    private readonly state: StateStore,
+  ) {}
+
+  /** A client's global id of `type`, as provider and provider id. */
+  refOf(globalId: string, type: string): { provider: ProviderName; id: string } {
+    return decodeGlobalId(globalId, [type], 'id');
+  }
+
+  /** A relay node key ("CASAPAY:po_…") as provider and provider id. */
+  refOfKey(key: string): { provider: ProviderName; id: string } {
+    return parseNodeKey(key);
+  }
+
+  /** Reads answer "not found" with null, as GraphQL clients expect of a nullable lookup. */
+  async findOrNull<T>(load: () => Promise<T>): Promise<T | null> {
+    try {
+      return await load();
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** Resolves a client id of `type` to the provider's id, checking it belongs to `provider`. */
+  private ref(globalId: string, type: string, field: string, provider?: ProviderName): string {
+    const ref = decodeGlobalId(globalId, [type], field);
+    if (provider && ref.provider !== provider) {
+      throw new ValidationError(field, `${field} belongs to ${DISPLAY_NAMES[ref.provider]}, not ${DISPLAY_NAMES[provider]}.`);
+    }
+    return ref.id;
+  }
+
+  private requirement(adapter: PayoutProviderAdapter, field: string, rule: Requirement, given: boolean, why: string) {
+    const name = DISPLAY_NAMES[adapter.name];
+    if (rule === 'REQUIRED' && !given) throw new ValidationError(field, `${name} requires ${field}. ${why}`);
+    if (rule === 'FORBIDDEN' && given) throw new ValidationError(field, `${name} does not take ${field}. ${why}`);
+  }
+
+  /**
+   * Runs a create at most once per (client, provider, operation, idempotencyKey). The provider key
+   * is derived from the same tuple, so even a retry after a lost answer cannot pay twice.
+   */
+  private async once<T>(
+    principal: Principal,
+    provider: ProviderName,
+    op: Operation,
+    clientKey: string,
+    request: unknown,
+    run: (providerKey: string) => Promise<T>,
+    idOf: (result: T) => string,
+    replay: (id: string) => Promise<T>,
+  ): Promise<T> {
+    const key = sha256(`${principal.id}\0${provider}\0${op}\0${idempotencyKeyOf(clientKey)}`);
+    const fingerprint = sha256(JSON.stringify(request));
+    const found = await this.state.idempotency.reserve(key, fingerprint, IDEMPOTENCY_TTL_SECONDS);
+    if (found.kind === 'mismatch') {
+      throw new ValidationError('idempotencyKey', 'This idempotencyKey was already used with different parameters.');
+    }
+    if (found.kind === 'in_progress') {
+      throw new InvalidStateError('A request with this idempotencyKey is still in progress; retry shortly.', 'IDEMPOTENCY_KEY_IN_USE');
+    }
+    if (found.kind === 'completed') return replay(found.value);
+    try {
+      const result = await run(key);
+      await this.state.idempotency.complete(key, fingerprint, idOf(result), IDEMPOTENCY_TTL_SECONDS);
+      return result;
+    } catch (error) {
+      // Safe to free: a retry re-sends the same provider key, which the provider deduplicates.
+      await this.state.idempotency.release(key);
+      throw error;
+    }
+  }
+
+  async createPayout(principal: Principal, input: CreatePayoutInput): Promise<Payout> {
+    const create = this.registry.operation(input.provider, 'createPayout');
+    const adapter = this.registry.get(input.provider);
+    const caps = adapter.capabilities;
+    const rules = caps.createPayout;
+    this.requirement(adapter, 'amount', rules.amount, Boolean(input.amount), '');
+    this.requirement(adapter, 'destinationId', rules.destinationId, Boolean(input.destinationId), caps.notes[0] ?? '');
+    this.requirement(adapter, 'sourceId', rules.sourceId, Boolean(input.sourceId), caps.notes[0] ?? '');
+    const amount = input.amount ? parseAmount(input.amount.amount, input.amount.currency, 'amount') : null;
+    if (amount && !caps.currencies.includes(amount.currency)) {
+      throw new ValidationError(
+        'amount.currency',
+        `${DISPLAY_NAMES[adapter.name]} pays out in ${caps.currencies.join(', ')}, not ${amount.currency}.`,
+      );
+    }
+    if (input.method && !rules.methods.includes(input.method)) {
+      throw new ValidationError('method', `${DISPLAY_NAMES[adapter.name]} does not offer ${input.method} payouts.`);
+    }
+    const command = {
+      amount,
+      destinationId: input.destinationId ? this.ref(input.destinationId, 'BankAccount', 'destinationId', adapter.name) : null,
+      sourceId: input.sourceId ? this.ref(input.sourceId, 'Balance', 'sourceId', adapter.name) : null,
+      description: input.description ?? null,
+      method: input.method ?? null,
+      metadata: metadataOf(input.metadata),
+    };
+    return this.once(
+      principal,
+      adapter.name,
+      'createPayout',
+      input.idempotencyKey,
+      command,
+      (idempotencyKey) => create({ ...command, idempotencyKey }),
+      (p) => p.providerPayoutId,
+      (id) => this.registry.operation(adapter.name, 'getPayout')(id),
+    );
+  }
+
+  async createBankAccount(principal: Principal, input: CreateBankAccountInput): Promise<BankAccount> {
+    const create = this.registry.operation(input.provider, 'createBankAccount');
+    const adapter = this.registry.get(input.provider);
+    if (!input.holderName.trim()) throw new ValidationError('holderName', 'holderName must not be empty.');
+    if (!adapter.capabilities.currencies.includes(input.currency)) {
+      throw new ValidationError(
+        'currency',
+        `${DISPLAY_NAMES[adapter.name]} pays out in ${adapter.capabilities.currencies.join(', ')}, not ${input.currency}.`,
+      );
+    }
+    const command = {
+      holderName: input.holderName.trim(),
+      country: input.country,
+      currency: input.currency,
+      sortCode: input.sortCode ?? null,
+      accountNumber: input.accountNumber ?? null,
+      iban: input.iban ?? null,
+      bic: input.bic ?? null,
+      routingNumber: input.routingNumber ?? null,
+      metadata: metadataOf(input.metadata),
+    };
+    return this.once(
+      principal,
+      adapter.name,
+      'createBankAccount',
+      input.idempotencyKey,
+      command,
+      (idempotencyKey) => create({ ...command, idempotencyKey }),
+      (b) => b.providerBankAccountId,
+      (id) => this.registry.operation(adapter.name, 'getBankAccount')(id),
+    );
+  }
+
+  async cancelPayout(globalId: string): Promise<Payout> {
+    const ref = decodeGlobalId(globalId, ['Payout'], 'id');
+    return this.registry.operation(ref.provider, 'cancelPayout')(ref.id);
+  }
+
+  /** Node keys ("CASAPAY:po_…") to payouts, one result or Error per key, in order (DataLoader). */
+  loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
+    return this.loadEach(keys, 'getPayout');
+  }
+
+  loadBankAccounts(keys: readonly string[]): Promise<(BankAccount | Error)[]> {
+    return this.loadEach(keys, 'getBankAccount');
+  }
+
+  private loadEach<O extends 'getPayout' | 'getBankAccount'>(keys: readonly string[], op: O) {
+    return Promise.all(
+      keys.map(async (key) => {
+        try {
+          const { provider, id } = parseNodeKey(key);
+          return await this.registry.operation(provider, op)(id);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    ) as Promise<(Awaited<ReturnType<NonNullable<PayoutProviderAdapter[O]>>> | Error)[]>;
+  }
+
+  listPayouts(
+    first: number | null | undefined,
+    after: string | null | undefined,
+    filter: PayoutFilter & { provider?: ProviderName | null },
+  ): Promise<Connection<Payout>> {
+    if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
+      throw new ValidationError('filter.createdBefore', 'createdBefore must be later than createdAfter.');
+    }
+    const sources = this.registry.supporting('listPayouts', filter.provider).map((a) => ({
+      provider: a.name,
+      fetch: (afterId: string | null, limit: number) => a.listPayouts!({ afterId, limit, filter }),
+    }));
+    return mergedConnection(sources, first, after, (p) => p.providerPayoutId, newestFirst);
+  }
+
+  listBankAccounts(
+    provider: ProviderName | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<Connection<BankAccount>> {
+    const sources = this.registry.supporting('listBankAccounts', provider).map((a) => ({
+      provider: a.name,
+      fetch: (afterId: string | null, limit: number) => a.listBankAccounts!({ afterId, limit }),
+    }));
+    // Bank accounts have no common creation time: providers follow each other in registry order.
+    return mergedConnection(sources, first, after, (b) => b.providerBankAccountId, () => false);
+  }
+
+  async balances(provider: ProviderName | null | undefined): Promise<Balance[]> {
+    const adapters = this.registry.supporting('listBalances', provider);
+    return (await Promise.all(adapters.map((a) => a.listBalances!()))).flat();
+  }
+}
+

@@ -1,0 +1,38 @@
+import { judge, type IdempotencyRecord, type IdempotencyStore, type StateStore } from './types.ts';
+
+class MemoryIdempotency implements IdempotencyStore {
+  private readonly records = new Map<string, IdempotencyRecord & { expiresAt: number }>();
+
+  private live(key: string) {
+    const rec = this.records.get(key);
+    if (rec && rec.expiresAt <= Date.now()) {
+      this.records.delete(key);
+      return undefined;
+    }
+    return rec;
+  }
+
+  async reserve(key: string, fingerprint: string, ttlSeconds: number) {
+    const existing = this.live(key);
+    if (existing) return judge(existing, fingerprint);
+    this.records.set(key, { fingerprint, value: null, expiresAt: Date.now() + ttlSeconds * 1000 });
+    return { kind: 'reserved' as const };
+  }
+
+  async complete(key: string, fingerprint: string, value: string, ttlSeconds: number) {
+    this.records.set(key, { fingerprint, value, expiresAt: Date.now() + ttlSeconds * 1000 });
+  }
+
+  async release(key: string) {
+    this.records.delete(key);
+  }
+}
+
+export function createMemoryState(): StateStore {
+  return {
+    kind: 'memory',
+    idempotency: new MemoryIdempotency(),
+    ping: async () => {},
+    close: async () => {},
+  };
+}

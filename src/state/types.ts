@@ -1,0 +1,39 @@
+// Shared state behind the gateway. Redis serves any number of instances; the in-memory version
+// serves exactly one (and says so at boot).
+
+/** What `reserve` found under a key. */
+export type Reservation =
+  | { kind: 'reserved' }
+  | { kind: 'in_progress' }
+  | { kind: 'mismatch' }
+  | { kind: 'completed'; value: string };
+
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for a request with this `fingerprint`, atomically across instances. A key already
+   * claimed answers with its state; a key claimed by a different request answers `mismatch`.
+   */
+  reserve(key: string, fingerprint: string, ttlSeconds: number): Promise<Reservation>;
+  /** Records the outcome (e.g. the created payout's id) so repeats return it without a provider call. */
+  complete(key: string, fingerprint: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Lets a failed attempt be retried with the same key. */
+  release(key: string): Promise<void>;
+}
+
+export interface StateStore {
+  readonly kind: 'memory' | 'redis';
+  readonly idempotency: IdempotencyStore;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  value: string | null;
+}
+
+/** The decision `reserve` makes about an existing record; one rule for both stores. */
+export function judge(existing: IdempotencyRecord, fingerprint: string): Reservation {
+  if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
+  return existing.value === null ? { kind: 'in_progress' } : { kind: 'completed', value: existing.value };
+}
