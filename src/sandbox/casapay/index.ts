@@ -1,0 +1,121 @@
+// The CasaPay sandbox: a Stripe-shaped /v1 payouts API over real HTTP. The seeds document only
+// payouts, bank accounts, balance and webhooks; everything else follows Stripe (see the README of
+// /work/shared/providers for the choices made where the seeds are silent).
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  startSimulator,
+  type Route,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorHandle,
+} from '../http.ts';
+import { createBankAccount, listBankAccounts, retrieveBankAccount } from './bank-accounts.ts';
+import type { Handler } from './context.ts';
+import { createDispatch } from './dispatch.ts';
+import { errorResponse, faultResponse } from './errors.ts';
+import { cancelPayout, createPayout, listPayouts, retrieveBalance, retrievePayout } from './payouts.ts';
+import { Store } from './store.ts';
+import { advancePayout, failPayout } from './test-helpers.ts';
+import { WebhookQueue } from './webhooks.ts';
+
+export type { BankAccount as CasaPayBankAccount, Payout as CasaPayPayout } from './store.ts';
+export type { CasaPayEvent, PayoutEventType as CasaPayEventType } from './webhooks.ts';
+
+export interface CasaPaySimulatorOptions {
+  host?: string;
+  port?: number;
+  /** Where signed events are POSTed. */
+  webhook?: { url: string; secret: string } | null;
+  /** ms clock for `created`, `arrival_date` and the signature's t=. */
+  now?: () => number;
+}
+
+export interface Fault {
+  method?: string;
+  pathPrefix?: string;
+  status?: number;
+  delayMs?: number;
+  count: number;
+}
+
+export interface CasaPaySimulator extends SimulatorHandle {
+  setWebhook(target: { url: string; secret: string } | null): void;
+  /** Next `count` matching requests: with `status`, answer that error (CasaPay error body) WITHOUT executing;
+   *  with `delayMs` (and no status), execute normally but delay the response by delayMs. */
+  injectFault(fault: Fault): void;
+  /** Resolves when every queued webhook delivery has been attempted. */
+  idle(): Promise<void>;
+}
+
+export async function startCasaPaySimulator(
+  options: CasaPaySimulatorOptions = {},
+): Promise<CasaPaySimulator> {
+  const now = options.now ?? Date.now;
+  const store = new Store();
+  const webhooks = new WebhookQueue(options.webhook ?? null, now);
+  const dispatch = createDispatch(store, webhooks, now);
+  const faults: Fault[] = [];
+
+  const takeFault = (req: SimRequest): Fault | undefined => {
+    const index = faults.findIndex(
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === req.method) &&
+        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)),
+    );
+    const fault = faults[index];
+    if (fault && --fault.count <= 0) faults.splice(index, 1);
+    return fault;
+  };
+
+  const endpoint = (method: string, pattern: string, handler: Handler): Route => ({
+    method,
+    pattern,
+    handler: async (req): Promise<SimResponse> => {
+      const fault = takeFault(req);
+      if (fault?.status !== undefined) {
+        // An injected error stands in for a failure before CasaPay executed anything.
+        if (fault.delayMs) await sleep(fault.delayMs);
+        return faultResponse(fault.status);
+      }
+      const response = dispatch(req, handler);
+      if (fault?.delayMs) await sleep(fault.delayMs);
+      return response;
+    },
+  });
+
+  const handle = await startSimulator({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    routes: [
+      endpoint('GET', '/v1/balance', retrieveBalance),
+      endpoint('POST', '/v1/bank_accounts', createBankAccount),
+      endpoint('GET', '/v1/bank_accounts', listBankAccounts),
+      endpoint('GET', '/v1/bank_accounts/:id', retrieveBankAccount),
+      endpoint('POST', '/v1/payouts', createPayout),
+      endpoint('GET', '/v1/payouts', listPayouts),
+      endpoint('GET', '/v1/payouts/:id', retrievePayout),
+      endpoint('POST', '/v1/payouts/:id/cancel', cancelPayout),
+      endpoint('POST', '/v1/test_helpers/payouts/:id/advance', advancePayout),
+      endpoint('POST', '/v1/test_helpers/payouts/:id/fail', failPayout),
+    ],
+    notFound: (req) =>
+      errorResponse(404, {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${req.method}: ${req.path})`,
+      }),
+    internalError: () =>
+      errorResponse(500, {
+        type: 'api_error',
+        message: "An unexpected error occurred on CasaPay's end while processing this request.",
+      }),
+  });
+
+  return {
+    ...handle,
+    setWebhook: (target) => webhooks.setTarget(target),
+    injectFault: (fault) => {
+      if (fault.count > 0) faults.push({ ...fault });
+    },
+    idle: () => webhooks.idle(),
+  };
+}
