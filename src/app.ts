@@ -24,16 +24,24 @@ async function openState(config: Config, log: Logger, prefix?: string): Promise<
   return createMemoryState();
 }
 
+interface Sandbox {
+  simulators: Map<ProviderName, SandboxSimulator>;
+  /** The test key of each provider's sandbox account, so a developer can curl the same data. */
+  keys: Map<ProviderName, string>;
+}
+
 async function providerSettings(
   module: ProviderModule,
   config: Config,
-  simulators: Map<ProviderName, SandboxSimulator>,
+  sandbox: Sandbox,
 ): Promise<ProviderSettings | null> {
   if (config.GATEWAY_MODE === 'live') return module.liveSettings(config);
   const simulator = await module.sandbox.start(0);
-  simulators.set(module.name, simulator);
+  const apiKey = module.sandbox.testKey(config);
+  sandbox.simulators.set(module.name, simulator);
+  sandbox.keys.set(module.name, apiKey);
   return {
-    apiKey: module.sandbox.testKey(config),
+    apiKey,
     baseUrl: simulator.url,
     webhookSecret: `whsec_${randomBytes(16).toString('hex')}`,
   };
@@ -41,13 +49,14 @@ async function providerSettings(
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}) {
   const state = await openState(config, log, options.statePrefix);
-  const simulators = new Map<ProviderName, SandboxSimulator>();
+  const sandbox: Sandbox = { simulators: new Map(), keys: new Map() };
+  const { simulators } = sandbox;
   const adapters: PayoutProviderAdapter[] = [];
   const webhooks: Partial<Record<ProviderName, WebhookVerifier>> = {};
   const secrets = new Map<ProviderName, string>();
   const deps = { log, timeoutMs: config.PROVIDER_TIMEOUT_MS, retries: config.PROVIDER_RETRIES };
   for (const module of PROVIDER_MODULES) {
-    const settings = await providerSettings(module, config, simulators);
+    const settings = await providerSettings(module, config, sandbox);
     if (!settings) {
       log.info({ provider: module.name }, 'provider disabled: its credentials are not set');
       continue;
@@ -82,6 +91,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     url,
     gateway,
     simulators,
+    sandboxKeys: sandbox.keys,
     developmentKey: dev?.key ?? null,
     async close() {
       await gateway.close();

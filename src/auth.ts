@@ -11,7 +11,10 @@ export class ApiKeys {
 
   constructor(keys: Record<string, readonly Scope[]>) {
     this.byHash = new Map(
-      Object.entries(keys).map(([key, scopes]) => [hash(key), { id: hash(key).slice(0, 32), scopes: new Set(scopes) }]),
+      Object.entries(keys).map(([key, scopes]) => [
+        hash(key),
+        { id: hash(key).slice(0, 32), scopes: new Set(scopes) },
+      ]),
     );
   }
 

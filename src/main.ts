@@ -19,11 +19,15 @@ async function main() {
   const lines = [`Payout Gateway (${config.GATEWAY_MODE}) listening on ${app.url}/graphql`];
   if (config.GATEWAY_MODE === 'sandbox') {
     lines.push(`GraphiQL: open ${app.url}/graphql in a browser`);
-    for (const [name, sim] of app.simulators) lines.push(`  ${name} sandbox simulator: ${sim.url}`);
+    for (const [name, sim] of app.simulators) {
+      lines.push(`  ${name} sandbox simulator: ${sim.url}  (account key ${app.sandboxKeys.get(name)})`);
+    }
   }
   if (app.developmentKey) {
     lines.push(`Development API key (every scope; preset in GraphiQL): ${app.developmentKey}`);
-    lines.push(`  curl -H 'Authorization: Bearer ${app.developmentKey}' -H 'content-type: application/json' \\`);
+    lines.push(
+      `  curl -H 'Authorization: Bearer ${app.developmentKey}' -H 'content-type: application/json' \\`,
+    );
     lines.push(`       -d '{"query":"{ providers { provider enabled } }"}' ${app.url}/graphql`);
   }
   console.log(lines.join('\n'));

@@ -52,7 +52,9 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry): Plugin {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
         const checks: Record<string, string> = { state: await probe(() => deps.state.ping()) };
-        const results = await Promise.all(registry.enabled().map(async (a) => [a.name, await probe(() => a.ping())]));
+        const results = await Promise.all(
+          registry.enabled().map(async (a) => [a.name, await probe(() => a.ping())]),
+        );
         Object.assign(checks, Object.fromEntries(results));
         const ready = Object.values(checks).every((c) => c === 'ok');
         return endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));
@@ -62,10 +64,12 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry): Plugin {
         const name = hook[1]!.toUpperCase();
         const verify = isProviderName(name) ? deps.webhooks[name] : undefined;
         if (!verify) return endResponse(json(404, { error: 'no webhook endpoint for this provider' }));
-        if (request.method !== 'POST') return endResponse(json(405, { error: 'POST only' }, { allow: 'POST' }));
+        if (request.method !== 'POST')
+          return endResponse(json(405, { error: 'POST only' }, { allow: 'POST' }));
         // Verified on the raw bytes; an event that cannot be verified changes nothing.
         const raw = await request.text();
-        if (!verify(raw, request.headers, now())) return endResponse(json(400, { error: 'invalid signature' }));
+        if (!verify(raw, request.headers, now()))
+          return endResponse(json(400, { error: 'invalid signature' }));
         // Accepted; turning events into status changes and subscriptions is the real-time work.
         return endResponse(json(200, { received: true }));
       }
@@ -75,7 +79,14 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry): Plugin {
           return endResponse(
             json(
               401,
-              { errors: [{ message: 'A valid API key is required: Authorization: Bearer <key>.', extensions: { code: 'UNAUTHENTICATED' } }] },
+              {
+                errors: [
+                  {
+                    message: 'A valid API key is required: Authorization: Bearer <key>.',
+                    extensions: { code: 'UNAUTHENTICATED' },
+                  },
+                ],
+              },
               { 'www-authenticate': 'Bearer' },
             ),
           );
@@ -92,7 +103,10 @@ function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): 
     return new GraphQLError(original.message, {
       nodes: error.nodes,
       path: error.path,
-      extensions: { code: original.code, ...(original instanceof ValidationError ? { field: original.field } : {}) },
+      extensions: {
+        code: original.code,
+        ...(original instanceof ValidationError ? { field: original.field } : {}),
+      },
     });
   }
   return maskError(error, message, isDev);
@@ -109,7 +123,10 @@ export function createGateway(deps: GatewayDeps) {
     maskedErrors: { maskError: exposeGatewayErrors },
     logging: false,
     plugins: [routes(deps, registry)],
-    context: ({ request }) => ({ principal: deps.apiKeys.authenticate(request.headers.get('authorization')), gateway }),
+    context: ({ request }) => ({
+      principal: deps.apiKeys.authenticate(request.headers.get('authorization')),
+      gateway,
+    }),
   });
   let server: Server | null = null;
   return {

@@ -25,7 +25,11 @@ export function encodeGlobalId(type: string, provider: ProviderName, id: string)
 }
 
 /** Decodes a client-supplied id of one of `types`; anything else is a ValidationError on `field`. */
-export function decodeGlobalId(globalId: string, types: readonly string[], field: string): ProviderRef & { type: string } {
+export function decodeGlobalId(
+  globalId: string,
+  types: readonly string[],
+  field: string,
+): ProviderRef & { type: string } {
   const decoded = Buffer.from(globalId, 'base64').toString('utf8');
   const [type, provider, ...rest] = decoded.split(':');
   const id = rest.join(':');

@@ -19,7 +19,9 @@ export function isKnownCurrency(code: string): boolean {
 export function currencyExponent(currency: string): number {
   let exp = exponents.get(currency);
   if (exp === undefined) {
-    exp = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    exp =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
     exponents.set(currency, exp);
   }
   return exp;
@@ -46,7 +48,8 @@ function decimalToMinor(value: string, exp: number): Parsed {
  */
 export function parseAmount(amount: string, currency: string, field: string): Money {
   const code = currency.toUpperCase();
-  if (!isKnownCurrency(code)) throw new ValidationError(`${field}.currency`, `Unknown currency '${currency}'.`);
+  if (!isKnownCurrency(code))
+    throw new ValidationError(`${field}.currency`, `Unknown currency '${currency}'.`);
   const exp = currencyExponent(code);
   const parsed = decimalToMinor(amount.trim(), exp);
   if ('error' in parsed) {
@@ -65,7 +68,9 @@ export function parseAmount(amount: string, currency: string, field: string): Mo
 export function formatAmount(money: Money): string {
   const exp = currencyExponent(money.currency);
   const sign = money.minor < 0 ? '-' : '';
-  const digits = Math.abs(money.minor).toString().padStart(exp + 1, '0');
+  const digits = Math.abs(money.minor)
+    .toString()
+    .padStart(exp + 1, '0');
   return exp === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exp)}.${digits.slice(-exp)}`;
 }
 

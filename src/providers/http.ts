@@ -56,13 +56,16 @@ export class ProviderHttpClient {
   async send(req: HttpRequest): Promise<HttpResponse> {
     const attempts = req.retryable ? this.options.retries : 0;
     const policy = retry(
-      handleWhen((e) => e instanceof TransportError).orWhenResult((r) => isTransient((r as HttpResponse).status)),
+      handleWhen((e) => e instanceof TransportError).orWhenResult((r) =>
+        isTransient((r as HttpResponse).status),
+      ),
       { maxAttempts: attempts, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
     );
     try {
       return await policy.execute(() => this.once(req));
     } catch (error) {
-      if (error instanceof TransportError) throw new ProviderUnavailableError(this.options.provider, error.message);
+      if (error instanceof TransportError)
+        throw new ProviderUnavailableError(this.options.provider, error.message);
       throw error;
     }
   }
@@ -71,7 +74,11 @@ export class ProviderHttpClient {
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) search.append(k, String(v));
     const qs = search.toString();
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers, ...req.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...this.options.headers,
+      ...req.headers,
+    };
     let payload: string | undefined;
     if (req.body !== undefined) {
       payload = JSON.stringify(req.body);
@@ -94,7 +101,9 @@ export class ProviderHttpClient {
       return { status: res.statusCode, body };
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).name;
-      throw new TransportError(`${this.options.provider} did not answer ${req.method} ${req.path} (${code}).`);
+      throw new TransportError(
+        `${this.options.provider} did not answer ${req.method} ${req.path} (${code}).`,
+      );
     }
   }
 
@@ -102,4 +111,3 @@ export class ProviderHttpClient {
     return this.pool.close();
   }
 }
-

@@ -20,7 +20,8 @@ export async function fillPage<T>(
       if (!matches(item)) continue;
       if (items.length === limit) return { items, hasMore: true };
       items.push(item);
-      if (items.length === limit && i === page.items.length - 1 && !page.hasMore) return { items, hasMore: false };
+      if (items.length === limit && i === page.items.length - 1 && !page.hasMore)
+        return { items, hasMore: false };
     }
     const last = page.items.at(-1);
     if (!page.hasMore || !last) return { items, hasMore: false };

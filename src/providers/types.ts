@@ -59,7 +59,12 @@ export interface ProviderCapabilities {
   currencies: readonly string[];
   payoutActions: ActionRules;
   /** How createPayout's inputs apply to this provider. */
-  createPayout: { amount: Requirement; sourceId: Requirement; destinationId: Requirement; methods: readonly PayoutMethod[] };
+  createPayout: {
+    amount: Requirement;
+    sourceId: Requirement;
+    destinationId: Requirement;
+    methods: readonly PayoutMethod[];
+  };
   webhooks: boolean;
   /** Plain words for what the shared model cannot say on its own. */
   notes: readonly string[];

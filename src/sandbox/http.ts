@@ -108,9 +108,7 @@ export async function startSimulator(options: StartOptions): Promise<SimulatorHa
         const hit = compiled
           .map((r) => ({ r, params: r.method === base.method ? r.match(base.path) : null }))
           .find((x) => x.params);
-        out = hit
-          ? await hit.r.handler({ ...base, params: hit.params ?? {} })
-          : options.notFound(base);
+        out = hit ? await hit.r.handler({ ...base, params: hit.params ?? {} }) : options.notFound(base);
       } catch (error) {
         out = options.internalError?.(base, error) ?? { status: 500, body: { error: 'internal' } };
       }
@@ -120,7 +118,9 @@ export async function startSimulator(options: StartOptions): Promise<SimulatorHa
   });
   // Keep-alive sockets would hold close() open; simulators are short-lived in tests.
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
@@ -135,7 +135,11 @@ export async function startSimulator(options: StartOptions): Promise<SimulatorHa
 }
 
 /** POST a JSON webhook; a simulator's delivery never throws into the code that triggered it. */
-export async function deliverWebhook(url: string, body: string, headers: Record<string, string>): Promise<number> {
+export async function deliverWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number> {
   try {
     const res = await fetch(url, {
       method: 'POST',

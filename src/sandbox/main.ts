@@ -8,7 +8,9 @@ for (const module of PROVIDER_MODULES) {
   const port = envPort ? Number(envPort) : module.sandbox.port;
   const sim = await module.sandbox.start(port);
   started.push(sim);
-  console.log(`${module.displayName.padEnd(10)} ${sim.url}   (any test key works, e.g. ${module.sandbox.testKey({})})`);
+  console.log(
+    `${module.displayName.padEnd(10)} ${sim.url}   (any test key works, e.g. ${module.sandbox.testKey({})})`,
+  );
 }
 
 const stop = async () => {

@@ -18,7 +18,11 @@ export const BalanceRef = builder.node(builder.objectRef<Balance>('Balance'), {
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
     currency: t.field({ type: 'CurrencyCode', resolve: (b) => b.currency }),
-    available: t.field({ type: MoneyRef, description: 'What can be paid out now.', resolve: (b) => b.available }),
+    available: t.field({
+      type: MoneyRef,
+      description: 'What can be paid out now.',
+      resolve: (b) => b.available,
+    }),
     pending: t.field({ type: MoneyRef, description: 'Funds not yet available.', resolve: (b) => b.pending }),
   }),
 });

@@ -20,7 +20,10 @@ export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount
   }),
 });
 
-const BankAccountConnection = builder.connectionObject({ type: BankAccountRef, name: 'BankAccountConnection' });
+const BankAccountConnection = builder.connectionObject({
+  type: BankAccountRef,
+  name: 'BankAccountConnection',
+});
 
 builder.queryFields((t) => ({
   bankAccount: t.field({
@@ -30,7 +33,9 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const { provider, id: providerId } = ctx.gateway.refOf(String(id), 'BankAccount');
-      return ctx.gateway.findOrNull(() => ctx.gateway.registry.operation(provider, 'getBankAccount')(providerId));
+      return ctx.gateway.findOrNull(() =>
+        ctx.gateway.registry.operation(provider, 'getBankAccount')(providerId),
+      );
     },
   }),
   bankAccounts: t.field({
@@ -46,7 +51,8 @@ builder.queryFields((t) => ({
 }));
 
 const CreateBankAccountInput = builder.inputType('CreateBankAccountInput', {
-  description: 'Each provider requires its own subset (see `providers`); a missing one is a ValidationError naming it.',
+  description:
+    'Each provider requires its own subset (see `providers`); a missing one is a ValidationError naming it.',
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, required: true }),
     holderName: t.string({ required: true }),
@@ -58,7 +64,10 @@ const CreateBankAccountInput = builder.inputType('CreateBankAccountInput', {
     bic: t.string(),
     routingNumber: t.string(),
     metadata: t.field({ type: 'JSON' }),
-    idempotencyKey: t.string({ required: true, description: 'Repeating a request with the same key returns the same bank account.' }),
+    idempotencyKey: t.string({
+      required: true,
+      description: 'Repeating a request with the same key returns the same bank account.',
+    }),
   }),
 });
 

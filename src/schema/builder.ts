@@ -11,7 +11,8 @@ import { SCOPES, type GatewayContext, type Scope } from '../context.ts';
 /** Every scope a failed check asked for, so the error can name what the key is missing. */
 function missingScopes(failure: AuthFailure): string[] {
   if (failure.kind === 'AuthScope') return [failure.scope];
-  if (failure.kind === 'AnyAuthScopes' || failure.kind === 'AllAuthScopes') return failure.failures.flatMap(missingScopes);
+  if (failure.kind === 'AnyAuthScopes' || failure.kind === 'AllAuthScopes')
+    return failure.failures.flatMap(missingScopes);
   return [];
 }
 
@@ -32,7 +33,10 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) =>
-      Object.fromEntries(SCOPES.map((s) => [s, ctx.principal?.scopes.has(s) ?? false])) as Record<Scope, boolean>,
+      Object.fromEntries(SCOPES.map((s) => [s, ctx.principal?.scopes.has(s) ?? false])) as Record<
+        Scope,
+        boolean
+      >,
     unauthorizedError: (_parent, _ctx, info, result) => {
       const scopes = [...new Set(missingScopes(result.failure))];
       return new GraphQLError(

@@ -11,7 +11,9 @@ export const PayoutStatusEnum = builder.enumType('PayoutStatus', {
     PENDING: { description: 'Accepted, not yet sent to the bank; usually still cancellable.' },
     ON_HOLD: { description: 'Held by the provider or on request; will not move until released.' },
     PROCESSING: { description: 'Submitted to the banking network.' },
-    PAID: { description: 'Sent to the destination account (some providers can still report a late failure).' },
+    PAID: {
+      description: 'Sent to the destination account (some providers can still report a late failure).',
+    },
     FAILED: { description: 'Did not reach the destination; see `failure`.' },
     CANCELED: { description: 'Cancelled before it was sent.' },
     REVERSED: { description: 'Paid, then pulled back.' },
@@ -22,6 +24,10 @@ export const PayoutStatusEnum = builder.enumType('PayoutStatus', {
 export const PayoutActionEnum = builder.enumType('PayoutAction', { values: PAYOUT_ACTIONS });
 export const PayoutMethodEnum = builder.enumType('PayoutMethod', { values: PAYOUT_METHODS });
 export const ProviderOperationEnum = builder.enumType('ProviderOperation', {
-  values: Object.fromEntries(OPERATIONS.map((op) => [op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), { value: op }])),
+  values: Object.fromEntries(
+    OPERATIONS.map((op) => [op.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), { value: op }]),
+  ),
 });
-export const RequirementEnum = builder.enumType('InputRequirement', { values: ['REQUIRED', 'OPTIONAL', 'FORBIDDEN'] as const });
+export const RequirementEnum = builder.enumType('InputRequirement', {
+  values: ['REQUIRED', 'OPTIONAL', 'FORBIDDEN'] as const,
+});

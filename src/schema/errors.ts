@@ -29,7 +29,12 @@ const plain = [
 ] as const;
 
 for (const [cls, name, description] of plain) {
-  builder.objectType(cls as typeof NotFoundError, { name, description, interfaces: [ErrorInterface], fields: () => ({}) });
+  builder.objectType(cls as typeof NotFoundError, {
+    name,
+    description,
+    interfaces: [ErrorInterface],
+    fields: () => ({}),
+  });
 }
 
 builder.objectType(ValidationError, {
@@ -51,7 +56,8 @@ builder.objectType(ProviderRejectedError, {
 
 builder.objectType(ProviderUnavailableError, {
   name: 'ProviderUnavailableError',
-  description: 'The provider could not be reached or is overloaded. Retrying with the same idempotencyKey is safe.',
+  description:
+    'The provider could not be reached or is overloaded. Retrying with the same idempotencyKey is safe.',
   interfaces: [ErrorInterface],
   fields: (t) => ({ provider: t.field({ type: PayoutProviderEnum, resolve: (e) => e.provider }) }),
 });

@@ -2,7 +2,8 @@ import { formatAmount, type Money } from '../domain/money.ts';
 import { builder } from './builder.ts';
 
 export const MoneyRef = builder.objectRef<Money>('Money').implement({
-  description: 'An exact amount: `amount` is a decimal string, `minorUnits` the same value in the smallest unit.',
+  description:
+    'An exact amount: `amount` is a decimal string, `minorUnits` the same value in the smallest unit.',
   fields: (t) => ({
     amount: t.field({ type: 'Decimal', resolve: (m) => formatAmount(m) }),
     currency: t.field({ type: 'CurrencyCode', resolve: (m) => m.currency }),
@@ -12,7 +13,11 @@ export const MoneyRef = builder.objectRef<Money>('Money').implement({
 
 export const MoneyInput = builder.inputType('MoneyInput', {
   fields: (t) => ({
-    amount: t.field({ type: 'Decimal', required: true, description: 'e.g. "11500.00"; at most the currency’s decimals.' }),
+    amount: t.field({
+      type: 'Decimal',
+      required: true,
+      description: 'e.g. "11500.00"; at most the currency’s decimals.',
+    }),
     currency: t.field({ type: 'CurrencyCode', required: true }),
   }),
 });

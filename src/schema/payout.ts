@@ -29,14 +29,16 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
     destination: t.field({
       type: BankAccountRef,
       nullable: true,
-      description: 'Loaded per request through a DataLoader: payouts sharing an account cost one provider call.',
+      description:
+        'Loaded per request through a DataLoader: payouts sharing an account cost one provider call.',
       resolve: (p) => (p.destinationId ? nodeKey(p.provider, p.destinationId) : null),
     }),
     failure: t.field({ type: PayoutFailureRef, nullable: true, resolve: (p) => p.failure }),
     allowedActions: t.field({
       type: [PayoutActionEnum],
       description: 'What this payout allows now, given its status and its provider.',
-      resolve: (p, _args, ctx) => allowedActions(p.status, ctx.gateway.registry.get(p.provider).capabilities.payoutActions),
+      resolve: (p, _args, ctx) =>
+        allowedActions(p.status, ctx.gateway.registry.get(p.provider).capabilities.payoutActions),
     }),
     expectedArrivalAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expectedArrivalAt }),
     createdAt: t.field({ type: 'DateTime', resolve: (p) => p.createdAt }),
@@ -82,7 +84,8 @@ builder.queryFields((t) => ({
 }));
 
 const CreatePayoutInput = builder.inputType('CreatePayoutInput', {
-  description: 'Which of amount, sourceId and destinationId a provider needs is in `providers { createPayout }`.',
+  description:
+    'Which of amount, sourceId and destinationId a provider needs is in `providers { createPayout }`.',
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, required: true }),
     amount: t.field({ type: MoneyInput }),
@@ -109,7 +112,9 @@ builder.mutationFields((t) => ({
     authScopes: { 'payouts:write': true },
     errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CreatePayoutResult' } },
     args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => ({ payout: await ctx.gateway.createPayout(ctx.principal!, input) }),
+    resolve: async (_root, { input }, ctx) => ({
+      payout: await ctx.gateway.createPayout(ctx.principal!, input),
+    }),
   }),
   cancelPayout: t.field({
     type: CancelPayoutSuccess,
@@ -119,4 +124,3 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id }, ctx) => ({ payout: await ctx.gateway.cancelPayout(String(id)) }),
   }),
 }));
-

@@ -26,24 +26,35 @@ const ActionRule = builder.simpleObject('PayoutActionRule', {
   }),
 });
 
-const CreatePayoutRules = builder.objectRef<ProviderCapabilities['createPayout']>('CreatePayoutRules').implement({
-  description: 'How createPayout’s inputs apply to this provider.',
-  fields: (t) => ({
-    amount: t.field({ type: RequirementEnum, resolve: (r) => r.amount }),
-    sourceId: t.field({ type: RequirementEnum, resolve: (r) => r.sourceId }),
-    destinationId: t.field({ type: RequirementEnum, resolve: (r) => r.destinationId }),
-    methods: t.field({ type: [PayoutMethodEnum], resolve: (r) => [...r.methods] }),
-  }),
-});
+const CreatePayoutRules = builder
+  .objectRef<ProviderCapabilities['createPayout']>('CreatePayoutRules')
+  .implement({
+    description: 'How createPayout’s inputs apply to this provider.',
+    fields: (t) => ({
+      amount: t.field({ type: RequirementEnum, resolve: (r) => r.amount }),
+      sourceId: t.field({ type: RequirementEnum, resolve: (r) => r.sourceId }),
+      destinationId: t.field({ type: RequirementEnum, resolve: (r) => r.destinationId }),
+      methods: t.field({ type: [PayoutMethodEnum], resolve: (r) => [...r.methods] }),
+    }),
+  });
 
 const ProviderInfoRef = builder.objectRef<ProviderInfo>('ProviderInfo').implement({
   description: 'What a provider can do through this gateway, and whether it is enabled here.',
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (p) => p.provider }),
     displayName: t.string({ resolve: (p) => DISPLAY_NAMES[p.provider] }),
-    enabled: t.boolean({ description: 'Configured and usable in this gateway instance.', resolve: (p) => p.enabled }),
-    implemented: t.boolean({ description: 'This gateway version has an adapter for it.', resolve: (p) => !!p.capabilities }),
-    operations: t.field({ type: [ProviderOperationEnum], resolve: (p) => [...(p.capabilities?.operations ?? [])] }),
+    enabled: t.boolean({
+      description: 'Configured and usable in this gateway instance.',
+      resolve: (p) => p.enabled,
+    }),
+    implemented: t.boolean({
+      description: 'This gateway version has an adapter for it.',
+      resolve: (p) => !!p.capabilities,
+    }),
+    operations: t.field({
+      type: [ProviderOperationEnum],
+      resolve: (p) => [...(p.capabilities?.operations ?? [])],
+    }),
     currencies: t.field({ type: ['CurrencyCode'], resolve: (p) => [...(p.capabilities?.currencies ?? [])] }),
     payoutActions: t.field({
       type: [ActionRule],
@@ -53,14 +64,20 @@ const ProviderInfoRef = builder.objectRef<ProviderInfo>('ProviderInfo').implemen
           return statuses ? [{ action, statuses: [...statuses] as PayoutStatus[] }] : [];
         }),
     }),
-    createPayout: t.field({ type: CreatePayoutRules, nullable: true, resolve: (p) => p.capabilities?.createPayout ?? null }),
+    createPayout: t.field({
+      type: CreatePayoutRules,
+      nullable: true,
+      resolve: (p) => p.capabilities?.createPayout ?? null,
+    }),
     bankAccounts: t.boolean({
       description: 'Bank accounts can be listed and read.',
       resolve: (p) => p.capabilities?.operations.includes('listBankAccounts') ?? false,
     }),
     balances: t.boolean({ resolve: (p) => p.capabilities?.operations.includes('listBalances') ?? false }),
     webhooks: t.boolean({ resolve: (p) => p.capabilities?.webhooks ?? false }),
-    notes: t.stringList({ resolve: (p) => [...(p.capabilities?.notes ?? ['Not yet available in this gateway.'])] }),
+    notes: t.stringList({
+      resolve: (p) => [...(p.capabilities?.notes ?? ['Not yet available in this gateway.'])],
+    }),
   }),
 });
 

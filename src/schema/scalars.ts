@@ -1,5 +1,11 @@
 import { GraphQLError, Kind } from 'graphql';
-import { CountryCodeResolver, CurrencyResolver, DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
+import {
+  CountryCodeResolver,
+  CurrencyResolver,
+  DateTimeResolver,
+  JSONResolver,
+  SafeIntResolver,
+} from 'graphql-scalars';
 import { builder } from './builder.ts';
 
 // Decimal accepts any string: whether it is a valid amount for its currency is the mutation's
@@ -8,11 +14,13 @@ builder.scalarType('Decimal', {
   description: 'An exact decimal number as a string, e.g. "11500.00". Never a float.',
   serialize: (v) => String(v),
   parseValue: (v) => {
-    if (typeof v !== 'string') throw new GraphQLError('Decimal must be a string such as "10.00", not a number.');
+    if (typeof v !== 'string')
+      throw new GraphQLError('Decimal must be a string such as "10.00", not a number.');
     return v;
   },
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('Decimal must be a string such as "10.00", not a number.');
+    if (ast.kind !== Kind.STRING)
+      throw new GraphQLError('Decimal must be a string such as "10.00", not a number.');
     return ast.value;
   },
 });

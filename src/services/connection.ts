@@ -15,7 +15,12 @@ export interface Edge<T> {
 
 export interface Connection<T> {
   edges: Edge<T>[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 const encode = (s: CursorState) => Buffer.from(JSON.stringify(s), 'utf8').toString('base64url');
@@ -65,7 +70,8 @@ export async function mergedConnection<T>(
   const edges: Edge<T>[] = [];
   const cursor: CursorState = { ...state };
   // A provider with nothing left is not asked again on the next page.
-  for (const [i, page] of pages.entries()) if (!page.items.length && !page.hasMore) cursor[live[i]!.provider] = DONE;
+  for (const [i, page] of pages.entries())
+    if (!page.items.length && !page.hasMore) cursor[live[i]!.provider] = DONE;
   while (edges.length < limit) {
     let pick = -1;
     for (const [i, page] of pages.entries()) {

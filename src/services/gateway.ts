@@ -50,14 +50,19 @@ const newestFirst = (a: Payout, b: Payout) => a.createdAt > b.createdAt;
 
 function metadataOf(value: unknown): Record<string, string> | null {
   if (value === null || value === undefined) return null;
-  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+  if (
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === 'string')
+  ) {
     throw new ValidationError('metadata', 'metadata must be an object whose values are strings.');
   }
   return value as Record<string, string>;
 }
 
 function idempotencyKeyOf(key: string): string {
-  if (key.length < 1 || key.length > 255) throw new ValidationError('idempotencyKey', 'idempotencyKey must be 1–255 characters.');
+  if (key.length < 1 || key.length > 255)
+    throw new ValidationError('idempotencyKey', 'idempotencyKey must be 1–255 characters.');
   return key;
 }
 
@@ -91,15 +96,25 @@ export class GatewayService {
   private ref(globalId: string, type: string, field: string, provider?: ProviderName): string {
     const ref = decodeGlobalId(globalId, [type], field);
     if (provider && ref.provider !== provider) {
-      throw new ValidationError(field, `${field} belongs to ${DISPLAY_NAMES[ref.provider]}, not ${DISPLAY_NAMES[provider]}.`);
+      throw new ValidationError(
+        field,
+        `${field} belongs to ${DISPLAY_NAMES[ref.provider]}, not ${DISPLAY_NAMES[provider]}.`,
+      );
     }
     return ref.id;
   }
 
-  private requirement(adapter: PayoutProviderAdapter, field: string, rule: Requirement, given: boolean, why: string) {
+  private requirement(
+    adapter: PayoutProviderAdapter,
+    field: string,
+    rule: Requirement,
+    given: boolean,
+    why: string,
+  ) {
     const name = DISPLAY_NAMES[adapter.name];
     if (rule === 'REQUIRED' && !given) throw new ValidationError(field, `${name} requires ${field}. ${why}`);
-    if (rule === 'FORBIDDEN' && given) throw new ValidationError(field, `${name} does not take ${field}. ${why}`);
+    if (rule === 'FORBIDDEN' && given)
+      throw new ValidationError(field, `${name} does not take ${field}. ${why}`);
   }
 
   /**
@@ -120,10 +135,16 @@ export class GatewayService {
     const fingerprint = sha256(JSON.stringify(request));
     const found = await this.state.idempotency.reserve(key, fingerprint, IDEMPOTENCY_TTL_SECONDS);
     if (found.kind === 'mismatch') {
-      throw new ValidationError('idempotencyKey', 'This idempotencyKey was already used with different parameters.');
+      throw new ValidationError(
+        'idempotencyKey',
+        'This idempotencyKey was already used with different parameters.',
+      );
     }
     if (found.kind === 'in_progress') {
-      throw new InvalidStateError('A request with this idempotencyKey is still in progress; retry shortly.', 'IDEMPOTENCY_KEY_IN_USE');
+      throw new InvalidStateError(
+        'A request with this idempotencyKey is still in progress; retry shortly.',
+        'IDEMPOTENCY_KEY_IN_USE',
+      );
     }
     if (found.kind === 'completed') return replay(found.value);
     try {
@@ -143,7 +164,13 @@ export class GatewayService {
     const caps = adapter.capabilities;
     const rules = caps.createPayout;
     this.requirement(adapter, 'amount', rules.amount, Boolean(input.amount), '');
-    this.requirement(adapter, 'destinationId', rules.destinationId, Boolean(input.destinationId), caps.notes[0] ?? '');
+    this.requirement(
+      adapter,
+      'destinationId',
+      rules.destinationId,
+      Boolean(input.destinationId),
+      caps.notes[0] ?? '',
+    );
     this.requirement(adapter, 'sourceId', rules.sourceId, Boolean(input.sourceId), caps.notes[0] ?? '');
     const amount = input.amount ? parseAmount(input.amount.amount, input.amount.currency, 'amount') : null;
     if (amount && !caps.currencies.includes(amount.currency)) {
@@ -153,11 +180,16 @@ export class GatewayService {
       );
     }
     if (input.method && !rules.methods.includes(input.method)) {
-      throw new ValidationError('method', `${DISPLAY_NAMES[adapter.name]} does not offer ${input.method} payouts.`);
+      throw new ValidationError(
+        'method',
+        `${DISPLAY_NAMES[adapter.name]} does not offer ${input.method} payouts.`,
+      );
     }
     const command = {
       amount,
-      destinationId: input.destinationId ? this.ref(input.destinationId, 'BankAccount', 'destinationId', adapter.name) : null,
+      destinationId: input.destinationId
+        ? this.ref(input.destinationId, 'BankAccount', 'destinationId', adapter.name)
+        : null,
       sourceId: input.sourceId ? this.ref(input.sourceId, 'Balance', 'sourceId', adapter.name) : null,
       description: input.description ?? null,
       method: input.method ?? null,
@@ -260,7 +292,13 @@ export class GatewayService {
       fetch: (afterId: string | null, limit: number) => a.listBankAccounts!({ afterId, limit }),
     }));
     // Bank accounts have no common creation time: providers follow each other in registry order.
-    return mergedConnection(sources, first, after, (b) => b.providerBankAccountId, () => false);
+    return mergedConnection(
+      sources,
+      first,
+      after,
+      (b) => b.providerBankAccountId,
+      () => false,
+    );
   }
 
   async balances(provider: ProviderName | null | undefined): Promise<Balance[]> {
@@ -268,4 +306,3 @@ export class GatewayService {
     return (await Promise.all(adapters.map((a) => a.listBalances!()))).flat();
   }
 }
-

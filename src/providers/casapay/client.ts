@@ -23,14 +23,15 @@ const PAYOUT_FIELDS: ParamFields = {
   limit: 'first',
 };
 
-const BANK_ACCOUNT_FIELDS: ParamFields = {
+/** GB accounts send sortCode + accountNumber; SEPA accounts send the IBAN as `account_number`. */
+const bankAccountFields = (gb: boolean): ParamFields => ({
   account_holder_name: 'holderName',
-  account_number: 'accountNumber',
+  account_number: gb ? 'accountNumber' : 'iban',
   sort_code: 'sortCode',
   currency: 'currency',
   country: 'country',
   metadata: 'metadata',
-};
+});
 
 export interface ListParams {
   limit: number;
@@ -43,7 +44,11 @@ export interface ListParams {
 export class CasaPayClient {
   constructor(private readonly http: ProviderHttpClient) {}
 
-  private async call<S extends z.ZodType>(req: HttpRequest, schema: S, fields: ParamFields = {}): Promise<z.infer<S>> {
+  private async call<S extends z.ZodType>(
+    req: HttpRequest,
+    schema: S,
+    fields: ParamFields = {},
+  ): Promise<z.infer<S>> {
     const res = await this.http.send(req);
     if (res.status >= 200 && res.status < 300) return schema.parse(res.body);
     const parsed = errorSchema.safeParse(res.body);
@@ -52,14 +57,23 @@ export class CasaPayClient {
 
   createPayout(body: CreatePayoutBody, idempotencyKey: string) {
     return this.call(
-      { method: 'POST', path: '/v1/payouts', body, headers: { 'Idempotency-Key': idempotencyKey }, retryable: true },
+      {
+        method: 'POST',
+        path: '/v1/payouts',
+        body,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        retryable: true,
+      },
       payoutSchema,
       PAYOUT_FIELDS,
     );
   }
 
   getPayout(id: string) {
-    return this.call({ method: 'GET', path: `/v1/payouts/${encodeURIComponent(id)}`, retryable: true }, payoutSchema);
+    return this.call(
+      { method: 'GET', path: `/v1/payouts/${encodeURIComponent(id)}`, retryable: true },
+      payoutSchema,
+    );
   }
 
   listPayouts(params: ListParams) {
@@ -92,7 +106,7 @@ export class CasaPayClient {
         retryable: true,
       },
       bankAccountSchema,
-      BANK_ACCOUNT_FIELDS,
+      bankAccountFields(body.country === 'GB'),
     );
   }
 

@@ -2,6 +2,7 @@
 // balances. Stripe-shaped API; see ../../../README.md for the choices made where the seeds are silent.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
 import { startCasaPaySimulator } from '../../sandbox/casapay/index.ts';
 import { ProviderHttpClient } from '../http.ts';
@@ -114,12 +115,32 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
       return { items: list.data.map(toBankAccount), hasMore: list.has_more };
     },
     async createBankAccount(cmd) {
+      const gb = cmd.country === 'GB';
+      // Refuse what CasaPay would silently ignore: a caller must not believe a BIC was registered.
+      const unused = gb
+        ? { iban: cmd.iban, bic: cmd.bic, routingNumber: cmd.routingNumber }
+        : {
+            sortCode: cmd.sortCode,
+            accountNumber: cmd.accountNumber,
+            bic: cmd.bic,
+            routingNumber: cmd.routingNumber,
+          };
+      const extra = Object.entries(unused).find(([, v]) => v !== null);
+      if (extra) {
+        throw new ValidationError(
+          extra[0],
+          gb
+            ? `CasaPay takes sortCode and accountNumber for GB accounts, not ${extra[0]}.`
+            : `CasaPay takes only iban for ${cmd.country} accounts, not ${extra[0]}.`,
+        );
+      }
+      const number = gb ? cmd.accountNumber : cmd.iban;
       const w = await client.createBankAccount(
         {
           account_holder_name: cmd.holderName,
           // Stripe's convention, which CasaPay follows: SEPA accounts carry the IBAN as the number.
-          account_number: (cmd.country === 'GB' ? cmd.accountNumber : cmd.iban) ?? '',
-          ...(cmd.country === 'GB' && cmd.sortCode ? { sort_code: cmd.sortCode } : {}),
+          ...(number !== null ? { account_number: number } : {}),
+          ...(gb && cmd.sortCode !== null ? { sort_code: cmd.sortCode } : {}),
           currency: cmd.currency.toLowerCase(),
           country: cmd.country,
           ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
@@ -151,14 +172,21 @@ export const casapay: ProviderModule<typeof env> = {
   env,
   liveSettings: (e) =>
     e.CASAPAY_API_KEY
-      ? { apiKey: e.CASAPAY_API_KEY, baseUrl: e.CASAPAY_BASE_URL, webhookSecret: e.CASAPAY_WEBHOOK_SECRET ?? null }
+      ? {
+          apiKey: e.CASAPAY_API_KEY,
+          baseUrl: e.CASAPAY_BASE_URL,
+          webhookSecret: e.CASAPAY_WEBHOOK_SECRET ?? null,
+        }
       : null,
   sandbox: {
     port: 4101,
     start: (port) => startCasaPaySimulator({ port }),
     testKey: (e) =>
-      e.CASAPAY_API_KEY?.startsWith('sk_test_') ? e.CASAPAY_API_KEY : `sk_test_${randomBytes(12).toString('hex')}`,
+      e.CASAPAY_API_KEY?.startsWith('sk_test_')
+        ? e.CASAPAY_API_KEY
+        : `sk_test_${randomBytes(12).toString('hex')}`,
   },
   createAdapter: createCasaPayAdapter,
-  verifyWebhook: (raw, headers, secret, now) => verifyCasaPaySignature(raw, headers.get(SIGNATURE_HEADER), secret, now),
+  verifyWebhook: (raw, headers, secret, now) =>
+    verifyCasaPaySignature(raw, headers.get(SIGNATURE_HEADER), secret, now),
 };

@@ -5,7 +5,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'casapay-signature';
 export const TOLERANCE_SECONDS = 300;
 
-export function verifyCasaPaySignature(rawBody: string, header: string | null, secret: string, nowMs: number): boolean {
+export function verifyCasaPaySignature(
+  rawBody: string,
+  header: string | null,
+  secret: string,
+  nowMs: number,
+): boolean {
   if (!header) return false;
   const parts = header.split(',').map((p) => p.trim().split('='));
   const t = Number(parts.find(([k]) => k === 't')?.[1]);

@@ -66,7 +66,7 @@ export interface CreatePayoutBody {
 
 export interface CreateBankAccountBody {
   account_holder_name: string;
-  account_number: string;
+  account_number?: string;
   sort_code?: string;
   currency: string;
   country: string;

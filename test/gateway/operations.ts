@@ -1,0 +1,227 @@
+// The operations the tests send, as typed documents (npm run codegen).
+import { graphql } from '../gql/index.ts';
+
+export const PayoutFields = graphql(`
+  fragment PayoutFields on Payout {
+    id
+    provider
+    providerPayoutId
+    status
+    providerStatus
+    amount {
+      amount
+      currency
+      minorUnits
+    }
+    description
+    method
+    failure {
+      code
+      message
+    }
+    allowedActions
+    expectedArrivalAt
+    createdAt
+    updatedAt
+    metadata
+  }
+`);
+
+export const CreatePayout = graphql(`
+  mutation CreatePayout($input: CreatePayoutInput!) {
+    createPayout(input: $input) {
+      __typename
+      ... on CreatePayoutSuccess {
+        payout {
+          ...PayoutFields
+          destination {
+            id
+            last4
+          }
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        field
+      }
+      ... on ProviderRejectedError {
+        provider
+        providerCode
+      }
+      ... on ProviderUnavailableError {
+        provider
+      }
+    }
+  }
+`);
+
+export const CancelPayout = graphql(`
+  mutation CancelPayout($id: ID!) {
+    cancelPayout(id: $id) {
+      __typename
+      ... on CancelPayoutSuccess {
+        payout {
+          ...PayoutFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        field
+      }
+    }
+  }
+`);
+
+export const GetPayout = graphql(`
+  query GetPayout($id: ID!) {
+    payout(id: $id) {
+      ...PayoutFields
+      destination {
+        id
+        holderName
+        last4
+      }
+    }
+  }
+`);
+
+export const ListPayouts = graphql(`
+  query ListPayouts($first: Int, $after: String, $filter: PayoutFilter) {
+    payouts(first: $first, after: $after, filter: $filter) {
+      edges {
+        cursor
+        node {
+          id
+          status
+          createdAt
+          amount {
+            amount
+          }
+          destination {
+            last4
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const CreateBankAccount = graphql(`
+  mutation CreateBankAccount($input: CreateBankAccountInput!) {
+    createBankAccount(input: $input) {
+      __typename
+      ... on CreateBankAccountSuccess {
+        bankAccount {
+          id
+          provider
+          holderName
+          last4
+          country
+          currency
+          status
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on ValidationError {
+        field
+      }
+    }
+  }
+`);
+
+export const ListBankAccounts = graphql(`
+  query ListBankAccounts($provider: PayoutProvider, $first: Int, $after: String) {
+    bankAccounts(provider: $provider, first: $first, after: $after) {
+      edges {
+        node {
+          id
+          holderName
+          last4
+          currency
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const Balances = graphql(`
+  query Balances($provider: PayoutProvider) {
+    balances(provider: $provider) {
+      id
+      provider
+      currency
+      available {
+        amount
+        currency
+        minorUnits
+      }
+      pending {
+        amount
+        minorUnits
+      }
+    }
+  }
+`);
+
+export const Node = graphql(`
+  query Node($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Payout {
+        providerPayoutId
+      }
+      ... on BankAccount {
+        last4
+      }
+      ... on Balance {
+        currency
+      }
+    }
+  }
+`);
+
+export const Providers = graphql(`
+  query Providers {
+    providers {
+      provider
+      displayName
+      enabled
+      implemented
+      operations
+      currencies
+      payoutActions {
+        action
+        statuses
+      }
+      createPayout {
+        amount
+        sourceId
+        destinationId
+        methods
+      }
+      bankAccounts
+      balances
+      webhooks
+      notes
+    }
+  }
+`);
