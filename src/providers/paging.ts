@@ -16,13 +16,13 @@ export async function fillPage<T>(
   let cursor = afterId;
   for (let calls = 0; calls < MAX_PROVIDER_PAGES; calls++) {
     const page = await fetchPage(cursor);
-    for (const [i, item] of page.items.entries()) {
+    for (const item of page.items) {
       if (!matches(item)) continue;
       if (items.length === limit) return { items, hasMore: true };
       items.push(item);
-      if (items.length === limit && i === page.items.length - 1 && !page.hasMore)
-        return { items, hasMore: false };
     }
+    // A full page ends the scan: the provider's has_more answers hasNextPage without another call.
+    if (items.length === limit) return { items, hasMore: page.hasMore };
     const last = page.items.at(-1);
     if (!page.hasMore || !last) return { items, hasMore: false };
     cursor = idOf(last);

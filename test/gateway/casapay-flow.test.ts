@@ -1,6 +1,7 @@
 // The CasaPay journey through GraphQL: create → read → list → cancel, paging, node ids, and the
 // DataLoader batching of destinations, against the sandbox simulator over real HTTP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { ListPayoutsQuery } from '../gql/graphql.ts';
 import { countRequests, startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   Balances,
@@ -22,14 +23,19 @@ afterAll(() => t.close());
 let seq = 0;
 const key = () => `flow-${Date.now()}-${seq++}`;
 
-async function gbpAccountId(): Promise<string> {
-  const res = await t.exec(ListBankAccounts, { provider: 'CASAPAY', first: 10 });
+async function gbpAccountId(app: TestApp = t): Promise<string> {
+  const res = await app.exec(ListBankAccounts, { provider: 'CASAPAY', first: 10 });
   const gb = res.data!.bankAccounts.edges.find((e) => e.node.currency === 'GBP');
   return gb!.node.id;
 }
 
-async function createGbp(amount: string, destinationId: string, extra: Record<string, unknown> = {}) {
-  const res = await t.exec(CreatePayout, {
+async function createGbp(
+  amount: string,
+  destinationId: string,
+  extra: Record<string, unknown> = {},
+  app: TestApp = t,
+) {
+  const res = await app.exec(CreatePayout, {
     input: {
       provider: 'CASAPAY',
       amount: { amount, currency: 'GBP' },
@@ -121,22 +127,25 @@ describe('CasaPay payouts through GraphQL', () => {
   });
 
   it('pages newest first with opaque cursors, without gaps or repeats, and filters by status', async () => {
-    const destinationId = await gbpAccountId();
+    // A fresh sandbox account: nothing but this test's payouts.
+    const own = await startTestApp();
+    onTestFinished(() => own.close());
+    const destinationId = await gbpAccountId(own);
     const created: { id: string; createdAt: string }[] = [];
-    for (let i = 0; i < 5; i++) created.push(await createGbp(`1.0${i}`, destinationId));
-    await t.exec(CancelPayout, { id: created[1]!.id });
+    for (let i = 0; i < 5; i++) created.push(await createGbp(`1.0${i}`, destinationId, {}, own));
+    await own.exec(CancelPayout, { id: created[1]!.id });
     const since = created[0]!.createdAt;
 
     const seen: string[] = [];
-    let after: string | null = null;
+    let after: string | null | undefined = null;
     let pages = 0;
     do {
-      const res: Awaited<ReturnType<typeof listPage>> = await t.exec(ListPayouts, {
+      const res = await own.exec(ListPayouts, {
         first: 2,
         after,
         filter: { provider: 'CASAPAY', createdAfter: since },
       });
-      const conn = res.data!.payouts;
+      const conn: ListPayoutsQuery['payouts'] = res.data!.payouts;
       seen.push(...conn.edges.map((e) => e.node.id));
       expect(conn.pageInfo.hasPreviousPage).toBe(after !== null);
       after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
@@ -146,12 +155,12 @@ describe('CasaPay payouts through GraphQL', () => {
     expect(mine).toEqual(created.map((c) => c.id).reverse());
     expect(new Set(seen).size).toBe(seen.length);
 
-    const canceled = await t.exec(ListPayouts, {
+    const canceled = await own.exec(ListPayouts, {
       first: 50,
       filter: { provider: 'CASAPAY', status: ['CANCELED'], createdAfter: since },
     });
     expect(canceled.data!.payouts.edges.map((e) => e.node.id)).toEqual([created[1]!.id]);
-    const open = await t.exec(ListPayouts, {
+    const open = await own.exec(ListPayouts, {
       first: 50,
       filter: { status: ['PENDING', 'CANCELED'], createdAfter: since },
     });
