@@ -92,6 +92,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     gateway,
     simulators,
     sandboxKeys: sandbox.keys,
+    webhookSecrets: secrets,
     developmentKey: dev?.key ?? null,
     async close() {
       await gateway.close();

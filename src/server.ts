@@ -45,7 +45,11 @@ async function probe(check: () => Promise<void>): Promise<string> {
   }
 }
 
-function routes(deps: GatewayDeps, registry: AdapterRegistry): Plugin {
+function routes(
+  deps: GatewayDeps,
+  registry: AdapterRegistry,
+  received: Partial<Record<ProviderName, number>>,
+): Plugin {
   const now = deps.now ?? Date.now;
   return {
     async onRequest({ request, url, endResponse }) {
@@ -70,6 +74,8 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry): Plugin {
         const raw = await request.text();
         if (!verify(raw, request.headers, now()))
           return endResponse(json(400, { error: 'invalid signature' }));
+        received[name as ProviderName] = (received[name as ProviderName] ?? 0) + 1;
+
         // Accepted; turning events into status changes and subscriptions is the real-time work.
         return endResponse(json(200, { received: true }));
       }
@@ -115,6 +121,8 @@ function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): 
 export function createGateway(deps: GatewayDeps) {
   const registry = new AdapterRegistry(deps.adapters);
   const gateway = new GatewayService(registry, deps.state);
+  /** Verified webhook deliveries per provider (operational visibility until events are processed). */
+  const webhooksReceived: Partial<Record<ProviderName, number>> = {};
   const yoga = createYoga<object, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -122,7 +130,7 @@ export function createGateway(deps: GatewayDeps) {
     graphiql: deps.graphiql ? { title: 'Payout Gateway (sandbox)', ...deps.graphiql } : false,
     maskedErrors: { maskError: exposeGatewayErrors },
     logging: false,
-    plugins: [routes(deps, registry)],
+    plugins: [routes(deps, registry, webhooksReceived)],
     context: ({ request }) => ({
       principal: deps.apiKeys.authenticate(request.headers.get('authorization')),
       gateway,
@@ -132,6 +140,7 @@ export function createGateway(deps: GatewayDeps) {
   return {
     yoga,
     registry,
+    webhooksReceived,
     async listen(port: number, host: string): Promise<string> {
       server = createServer(yoga);
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
