@@ -1,10 +1,11 @@
 // The one list of providers. Token.io and Straddle are named in the schema already; they are
-// reported as not enabled until their modules land here.
+// reported as not implemented until their modules land here.
 import type { ProviderName } from '../domain/provider.ts';
 import { casapay } from './casapay/index.ts';
 import type { ProviderModule } from './module.ts';
+import { mollie } from './mollie/index.ts';
 
-export const PROVIDER_MODULES: readonly ProviderModule[] = [casapay] as unknown as ProviderModule[];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [casapay, mollie] as unknown as ProviderModule[];
 
 export const DISPLAY_NAMES: Record<ProviderName, string> = {
   CASAPAY: 'CasaPay',

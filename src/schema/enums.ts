@@ -1,4 +1,5 @@
-import { PAYOUT_ACTIONS, PAYOUT_METHODS, PAYOUT_STATUSES } from '../domain/payout.ts';
+import type { PAYOUT_STATUSES } from '../domain/payout.ts';
+import { PAYOUT_ACTIONS, PAYOUT_METHODS } from '../domain/payout.ts';
 import { PROVIDER_NAMES } from '../domain/provider.ts';
 import { OPERATIONS } from '../providers/types.ts';
 import { builder } from './builder.ts';

@@ -1,7 +1,8 @@
 // The typed errors of the mutation result unions. Each class in ../domain/errors.ts gets an
 // object type implementing `Error`; the errors plugin matches thrown instances to them.
+import type {
+  GatewayError} from '../domain/errors.ts';
 import {
-  GatewayError,
   InsufficientFundsError,
   InvalidStateError,
   NotFoundError,

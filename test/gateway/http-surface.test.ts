@@ -83,7 +83,11 @@ describe('health, readiness and GraphiQL', () => {
     expect(health.status).toBe(200);
     const ready = await t.app.gateway.yoga.fetch('http://gateway/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { state: 'ok', CASAPAY: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { state: 'ok', CASAPAY: 'ok', MOLLIE: 'ok' },
+    });
+
     t.casapay.injectFault({ pathPrefix: '/v1/balance', status: 503, count: 2 });
     const down = await t.app.gateway.yoga.fetch('http://gateway/readyz');
     expect(down.status).toBe(503);

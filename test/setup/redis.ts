@@ -22,9 +22,12 @@ async function reachable(url: string): Promise<boolean> {
 export default async function setup(project: TestProject): Promise<void> {
   const ok = await reachable(REDIS_TEST_URL);
   if (!ok && process.env.CI) {
-    throw new Error(`Redis is not reachable at ${REDIS_TEST_URL}, and CI is set: the Redis-backed tests must run.`);
+    throw new Error(
+      `Redis is not reachable at ${REDIS_TEST_URL}, and CI is set: the Redis-backed tests must run.`,
+    );
   }
-  if (!ok) console.warn(`[tests] Redis not reachable at ${REDIS_TEST_URL}: running the in-memory state only.`);
+  if (!ok)
+    console.warn(`[tests] Redis not reachable at ${REDIS_TEST_URL}: running the in-memory state only.`);
   project.provide('redisUrl', ok ? REDIS_TEST_URL : '');
 }
 

@@ -1,0 +1,226 @@
+// The Mollie adapter: payouts from a Mollie balance to that balance's own configured bank account
+// (its read-only `transferDestination`). Balances are the payout sources and, under the same ids,
+// the bank accounts; Mollie has no way to add a bank account through the API.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { Payout } from '../../domain/payout.ts';
+import { startMollieSimulator } from '../../sandbox/mollie/index.ts';
+import { ProviderHttpClient } from '../http.ts';
+import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
+import { fillPage } from '../paging.ts';
+import type { Page, PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
+import { MAX_LIMIT, MollieClient, type ListParams } from './client.ts';
+import { mollieIdempotencyKey, toBalance, toBankAccount, toPayout, toWireAmount } from './mapper.ts';
+import { SIGNATURE_HEADER, verifyMollieSignature } from './webhooks.ts';
+import { BALANCE_CURRENCIES, type WireBalance } from './wire.ts';
+
+export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
+  operations: [
+    'createPayout',
+    'getPayout',
+    'listPayouts',
+    'cancelPayout',
+    'listBalances',
+    'getBankAccount',
+    'listBankAccounts',
+  ],
+  currencies: BALANCE_CURRENCIES,
+  payoutActions: { CANCEL: ['PENDING'] },
+  createPayout: { amount: 'OPTIONAL', sourceId: 'REQUIRED', destinationId: 'FORBIDDEN', methods: [] },
+  webhooks: true,
+  notes: [
+    'Mollie pays a Mollie balance out to that balance’s own configured bank account, so sourceId is a Balance id, destinationId is not accepted, and omitting amount pays out the full available balance.',
+    'Bank accounts are the balances’ read-only transfer destinations (same id as the balance), configured in the Mollie Dashboard; they cannot be created through the API.',
+    'A payout can be canceled only while it is PENDING (Mollie `requested`, before the next business day’s run).',
+    'Payout lists only include payouts created on or after 2026-04-01; metadata is not supported.',
+  ],
+};
+
+/** Room for the one extra item a `from` (inclusive) cursor costs. */
+const MAX_PAGE = MAX_LIMIT - 1;
+/** Provider page size when part of a filter is applied on our side. */
+const FILTERED_PAGE = 100;
+
+/**
+ * The gateway pages "after this id"; Mollie's `from` is inclusive. Asking for one more and dropping
+ * the cursor item itself gives exactly the next `limit` items.
+ */
+async function pageAfter<T extends { id: string }>(
+  fetch: (params: ListParams) => Promise<{ items: T[]; hasNext: boolean }>,
+  afterId: string | null,
+  limit: number,
+): Promise<Page<T>> {
+  const size = Math.min(Math.max(limit, 1), MAX_PAGE);
+  const list = await fetch(afterId ? { from: afterId, limit: size + 1 } : { limit: size });
+  const items = afterId && list.items[0]?.id === afterId ? list.items.slice(1) : list.items;
+  return { items: items.slice(0, size), hasMore: list.hasNext || items.length > size };
+}
+
+/** Settings with the optional organisation token (see `liveSettings`). */
+export interface MollieSettings extends ProviderSettings {
+  accessToken?: string | null;
+}
+
+export function createMollieAdapter(settings: MollieSettings, deps: AdapterDeps): PayoutProviderAdapter {
+  const http = new ProviderHttpClient({
+    provider: 'MOLLIE',
+    baseUrl: settings.baseUrl,
+    headers: { authorization: `Bearer ${settings.apiKey}` },
+    timeoutMs: deps.timeoutMs,
+    retries: deps.retries,
+  });
+  const client = new MollieClient(http, {
+    apiKey: settings.apiKey,
+    accessToken: settings.accessToken ?? null,
+  });
+  const payout = (w: Parameters<typeof toPayout>[0]) => toPayout(w, deps.log);
+
+  const payoutPage = (afterId: string | null, limit: number) =>
+    pageAfter(
+      async (params) => {
+        const list = await client.listPayouts(params);
+        return { items: list._embedded.payouts, hasNext: Boolean(list._links.next) };
+      },
+      afterId,
+      limit,
+    );
+
+  const balancePage = (afterId: string | null, limit: number) =>
+    pageAfter(
+      async (params) => {
+        const list = await client.listBalances(params);
+        return { items: list._embedded.balances, hasNext: Boolean(list._links.next) };
+      },
+      afterId,
+      limit,
+    );
+
+  async function listPayouts(query: PageQuery<PayoutFilter>): Promise<Page<Payout>> {
+    const f = query.filter ?? {};
+    const filtered = Boolean(f.status?.length || f.createdAfter || f.createdBefore);
+    // Mollie filters neither status nor dates: filter here, over as many pages as it takes.
+    const matches = (p: Payout) =>
+      (!f.status?.length || f.status.includes(p.status)) &&
+      (!f.createdAfter || p.createdAt >= f.createdAfter) &&
+      (!f.createdBefore || p.createdAt < f.createdBefore);
+    return fillPage(
+      async (afterId) => {
+        const page = await payoutPage(afterId, filtered ? Math.max(FILTERED_PAGE, query.limit) : query.limit);
+        const items = page.items.map(payout);
+        // Newest first: once a page reaches past createdAfter, no later page can match.
+        const last = items.at(-1);
+        const exhausted = Boolean(f.createdAfter && last && last.createdAt < f.createdAfter);
+        return { items, hasMore: page.hasMore && !exhausted };
+      },
+      query.afterId,
+      query.limit,
+      matches,
+      (p) => p.providerPayoutId,
+    );
+  }
+
+  async function listAllBalances(): Promise<WireBalance[]> {
+    const all: WireBalance[] = [];
+    let page = await balancePage(null, MAX_PAGE);
+    all.push(...page.items);
+    while (page.hasMore && page.items.length) {
+      page = await balancePage(page.items.at(-1)!.id, MAX_PAGE);
+      all.push(...page.items);
+    }
+    return all;
+  }
+
+  return {
+    name: 'MOLLIE',
+    capabilities: MOLLIE_CAPABILITIES,
+    async createPayout(cmd) {
+      // The service enforces the capabilities; these guard direct callers from a silent no-op.
+      if (!cmd.sourceId)
+        throw new ValidationError('sourceId', 'Mollie pays out from a balance: sourceId is required.');
+      if (cmd.destinationId) {
+        throw new ValidationError('destinationId', 'Mollie pays only to the balance’s own bank account.');
+      }
+      if (cmd.metadata) throw new ValidationError('metadata', 'Mollie payouts carry no metadata.');
+      const w = await client.createPayout(
+        {
+          balanceId: cmd.sourceId,
+          ...(cmd.amount ? { amount: toWireAmount(cmd.amount) } : {}),
+          ...(cmd.description !== null ? { description: cmd.description } : {}),
+        },
+        mollieIdempotencyKey(cmd.idempotencyKey),
+      );
+      return payout(w);
+    },
+    getPayout: async (id) => payout(await client.getPayout(id)),
+    listPayouts,
+    cancelPayout: async (id) => payout(await client.cancelPayout(id)),
+    listBalances: async () => (await listAllBalances()).map(toBalance),
+    async getBankAccount(id) {
+      const account = toBankAccount(await client.getBalance(id));
+      if (!account) throw new NotFoundError(`Mollie balance ${id} has no configured bank account.`);
+      return account;
+    },
+    async listBankAccounts(query) {
+      const page = await fillPage(
+        (afterId) => balancePage(afterId, query.limit),
+        query.afterId,
+        query.limit,
+        (b) => Boolean(b.transferDestination),
+        (b) => b.id,
+      );
+      return { items: page.items.map((b) => toBankAccount(b)!), hasMore: page.hasMore };
+    },
+    async ping() {
+      await Promise.all([
+        client.listPayouts({ limit: 1 }),
+        ...(settings.accessToken ? [client.listBalances({ limit: 1 })] : []),
+      ]);
+    },
+    close: () => http.close(),
+  };
+}
+
+const env = {
+  MOLLIE_API_KEY: z
+    .string()
+    .regex(/^(test|live)_\w+$/, 'must be a Mollie API key (test_… or live_…)')
+    .optional(),
+  MOLLIE_ACCESS_TOKEN: z
+    .string()
+    .regex(/^access_\w+$/, 'must be a Mollie organisation access token (access_…)')
+    .optional(),
+  MOLLIE_BASE_URL: z.url().default('https://api.mollie.com'),
+  MOLLIE_WEBHOOK_SECRET: z.string().min(1).optional(),
+};
+
+export const mollie: ProviderModule<typeof env> = {
+  name: 'MOLLIE',
+  displayName: 'Mollie',
+  capabilities: MOLLIE_CAPABILITIES,
+  env,
+  liveSettings(e) {
+    if (!e.MOLLIE_API_KEY) return null;
+    // The token rides along on the settings object; createAdapter reads it back (MollieSettings).
+    const settings: MollieSettings = {
+      apiKey: e.MOLLIE_API_KEY,
+      baseUrl: e.MOLLIE_BASE_URL,
+      webhookSecret: e.MOLLIE_WEBHOOK_SECRET ?? null,
+      accessToken: e.MOLLIE_ACCESS_TOKEN ?? null,
+    };
+    return settings;
+  },
+  sandbox: {
+    port: 4102,
+    start: (port) => startMollieSimulator({ port }),
+    testKey: (e) => (e.MOLLIE_API_KEY?.startsWith('test_') ? e.MOLLIE_API_KEY : `test_${alnum(30)}`),
+  },
+  createAdapter: createMollieAdapter,
+  verifyWebhook: (raw, headers, secret) => verifyMollieSignature(raw, headers.get(SIGNATURE_HEADER), secret),
+};
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function alnum(length: number): string {
+  return [...randomBytes(length)].map((b) => ALNUM[b % ALNUM.length]).join('');
+}
