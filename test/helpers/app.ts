@@ -8,6 +8,7 @@ import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SCOPES } from '../../src/context.ts';
 import type { CasaPaySimulator } from '../../src/sandbox/casapay/index.ts';
+import type { MollieSimulator } from '../../src/sandbox/mollie/index.ts';
 
 export const KEYS = {
   full: `test_full_${randomBytes(8).toString('hex')}`,
@@ -27,6 +28,7 @@ export function stateKinds(): StateKind[] {
 export interface TestApp {
   app: App;
   casapay: CasaPaySimulator;
+  mollie: MollieSimulator;
   exec<R, V>(
     doc: TypedDocumentNode<R, V>,
     variables?: V,
@@ -61,6 +63,8 @@ export async function startTestApp(
   return {
     app,
     casapay: app.simulators.get('CASAPAY') as CasaPaySimulator,
+    mollie: app.simulators.get('MOLLIE') as MollieSimulator,
+
     async exec(doc, variables, key = 'full') {
       const res = await app.gateway.yoga.fetch('http://gateway/graphql', {
         method: 'POST',
