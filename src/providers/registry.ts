@@ -5,7 +5,7 @@ import { casapay } from './casapay/index.ts';
 import type { ProviderModule } from './module.ts';
 import { mollie } from './mollie/index.ts';
 
-export const PROVIDER_MODULES: readonly ProviderModule[] = [casapay, mollie] as unknown as ProviderModule[];
+export const PROVIDER_MODULES: readonly ProviderModule[] = [casapay, mollie];
 
 export const DISPLAY_NAMES: Record<ProviderName, string> = {
   CASAPAY: 'CasaPay',
