@@ -1,0 +1,91 @@
+// Configuration is parsed at boot: a bad value stops the start with a message naming the variable.
+// The last tests start the real process, as `npm start` does.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to sandbox mode on port 4000 with in-memory state', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 4000, GATEWAY_MODE: 'sandbox', PROVIDER_TIMEOUT_MS: 10_000 });
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.GATEWAY_API_KEYS).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ GATEWAY_MODE: 'production' }, 'GATEWAY_MODE'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ GATEWAY_API_KEYS: '{not json' }, 'GATEWAY_API_KEYS'],
+    [{ GATEWAY_API_KEYS: '{"k_short": ["payouts:read"]}' }, 'GATEWAY_API_KEYS'],
+    [{ GATEWAY_API_KEYS: '{"k_ops_0123456789abcdef": ["payouts:delete"]}' }, 'GATEWAY_API_KEYS'],
+    [{ CASAPAY_API_KEY: 'pk_test_123' }, 'CASAPAY_API_KEY'],
+    [{ CASAPAY_BASE_URL: 'api.casapay.com' }, 'CASAPAY_BASE_URL'],
+    [{ MOLLIE_API_KEY: 'sk_test_123' }, 'MOLLIE_API_KEY'],
+    [{ PROVIDER_TIMEOUT_MS: '5' }, 'PROVIDER_TIMEOUT_MS'],
+  ])('refuses %j, naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n\\s+${name}:`));
+  });
+
+  it('never prints an API key when the key map is wrong', () => {
+    expect(() =>
+      loadConfig({ GATEWAY_API_KEYS: '{"k_secret_0123456789abcdef": ["payouts:delete"]}' }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('k_secret') }));
+  });
+
+  it('refuses live mode without API keys', () => {
+    expect(() => loadConfig({ GATEWAY_MODE: 'live' })).toThrow(/GATEWAY_API_KEYS: required in live mode/);
+  });
+
+  it('parses the key map into scopes', () => {
+    const c = loadConfig({
+      GATEWAY_API_KEYS: '{"k_ops_0123456789abcdef": ["payouts:read", "payouts:write"]}',
+    });
+    expect(c.GATEWAY_API_KEYS).toEqual({ k_ops_0123456789abcdef: ['payouts:read', 'payouts:write'] });
+  });
+});
+
+function start(
+  env: Record<string, string>,
+  until: RegExp | null,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (until?.test(output)) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('npm start', () => {
+  it('stops with a message naming the bad variable', async () => {
+    const { code, output } = await start({ PORT: 'eighty' }, null);
+    expect(code).toBe(1);
+    expect(output).toMatch(/Invalid configuration:\n\s+PORT:/);
+  });
+
+  it('starts in sandbox mode with every simulator, GraphiQL and a development key', async () => {
+    const { output } = await start(
+      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      /Development API key.*\n/,
+    );
+    expect(output).toMatch(/Payout Gateway \(sandbox\) listening on http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(output).toMatch(/CASAPAY sandbox simulator: http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/MOLLIE sandbox simulator: http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/Development API key \(every scope; preset in GraphiQL\): dev_[0-9a-f]{32}/);
+    expect(output).toMatch(/REDIS_URL is not set/);
+  });
+});
