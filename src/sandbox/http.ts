@@ -152,3 +152,79 @@ export async function deliverWebhook(
     return 0;
   }
 }
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A misbehaviour for the next `count` matching requests: with `status`, answer that error in the
+ * provider's body without executing (after `delayMs`, if given); with only `delayMs`, execute
+ * normally and answer late (a timeout after sending: the request is "in doubt").
+ */
+export interface Fault {
+  method?: string;
+  pathPrefix?: string;
+  status?: number;
+  delayMs?: number;
+  count: number;
+}
+
+export class Faults {
+  private readonly pending: Fault[] = [];
+
+  inject(fault: Fault): void {
+    if (!Number.isInteger(fault.count) || fault.count < 1)
+      throw new Error('Fault.count must be a positive integer');
+    if (fault.status !== undefined && (fault.status < 400 || fault.status > 599)) {
+      throw new Error('Fault.status must be an HTTP error status (400-599)');
+    }
+    if (fault.status === undefined && !fault.delayMs) throw new Error('Fault needs a status or a delayMs');
+    this.pending.push({ ...fault });
+  }
+
+  /** The first fault matching this request, counted down (and dropped when used up). */
+  take(req: { method: string; path: string }): Fault | undefined {
+    const fault = this.pending.find(
+      (f) =>
+        (f.method === undefined || f.method.toUpperCase() === req.method) &&
+        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)),
+    );
+    if (!fault) return undefined;
+    fault.count -= 1;
+    if (fault.count <= 0) this.pending.splice(this.pending.indexOf(fault), 1);
+    return fault;
+  }
+
+  /** Serves `req` under its fault, if any: an error status replaces `serve`, a delay follows it. */
+  async apply(
+    req: { method: string; path: string },
+    errorFor: (status: number) => SimResponse,
+    serve: () => SimResponse | Promise<SimResponse>,
+  ): Promise<SimResponse> {
+    const fault = this.take(req);
+    if (fault?.status !== undefined) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      return errorFor(fault.status);
+    }
+    const out = await serve();
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    return out;
+  }
+}
+
+/** Webhook deliveries in the order their events happened; the triggering request never waits. */
+export class DeliveryQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  enqueue(deliver: () => Promise<unknown>): void {
+    this.tail = this.tail.then(deliver);
+  }
+
+  /** Resolves once every delivery queued so far (and any queued meanwhile) has been attempted. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const tail = this.tail;
+      await tail;
+      if (tail === this.tail) return;
+    }
+  }
+}

@@ -1,14 +1,7 @@
 // The CasaPay sandbox: a Stripe-shaped /v1 payouts API over real HTTP. The seeds document only
 // payouts, bank accounts, balance and webhooks; everything else follows Stripe (see the README of
 // /work/shared/providers for the choices made where the seeds are silent).
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  startSimulator,
-  type Route,
-  type SimRequest,
-  type SimResponse,
-  type SimulatorHandle,
-} from '../http.ts';
+import { Faults, startSimulator, type Route, type Fault, type SimulatorHandle } from '../http.ts';
 import { createBankAccount, listBankAccounts, retrieveBankAccount } from './bank-accounts.ts';
 import type { Handler } from './context.ts';
 import { createDispatch } from './dispatch.ts';
@@ -21,6 +14,8 @@ import { WebhookQueue } from './webhooks.ts';
 export type { BankAccount as CasaPayBankAccount, Payout as CasaPayPayout } from './store.ts';
 export type { CasaPayEvent, PayoutEventType as CasaPayEventType } from './webhooks.ts';
 
+export type { Fault };
+
 export interface CasaPaySimulatorOptions {
   host?: string;
   port?: number;
@@ -28,14 +23,6 @@ export interface CasaPaySimulatorOptions {
   webhook?: { url: string; secret: string } | null;
   /** ms clock for `created`, `arrival_date` and the signature's t=. */
   now?: () => number;
-}
-
-export interface Fault {
-  method?: string;
-  pathPrefix?: string;
-  status?: number;
-  delayMs?: number;
-  count: number;
 }
 
 export interface CasaPaySimulator extends SimulatorHandle {
@@ -54,33 +41,13 @@ export async function startCasaPaySimulator(
   const store = new Store();
   const webhooks = new WebhookQueue(options.webhook ?? null, now);
   const dispatch = createDispatch(store, webhooks, now);
-  const faults: Fault[] = [];
-
-  const takeFault = (req: SimRequest): Fault | undefined => {
-    const index = faults.findIndex(
-      (f) =>
-        (f.method === undefined || f.method.toUpperCase() === req.method) &&
-        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)),
-    );
-    const fault = faults[index];
-    if (fault && --fault.count <= 0) faults.splice(index, 1);
-    return fault;
-  };
+  const faults = new Faults();
 
   const endpoint = (method: string, pattern: string, handler: Handler): Route => ({
     method,
     pattern,
-    handler: async (req): Promise<SimResponse> => {
-      const fault = takeFault(req);
-      if (fault?.status !== undefined) {
-        // An injected error stands in for a failure before CasaPay executed anything.
-        if (fault.delayMs) await sleep(fault.delayMs);
-        return faultResponse(fault.status);
-      }
-      const response = dispatch(req, handler);
-      if (fault?.delayMs) await sleep(fault.delayMs);
-      return response;
-    },
+    // An injected error stands in for a failure before CasaPay executed anything.
+    handler: (req) => faults.apply(req, faultResponse, () => dispatch(req, handler)),
   });
 
   const handle = await startSimulator({
@@ -113,9 +80,7 @@ export async function startCasaPaySimulator(
   return {
     ...handle,
     setWebhook: (target) => webhooks.setTarget(target),
-    injectFault: (fault) => {
-      if (fault.count > 0) faults.push({ ...fault });
-    },
+    injectFault: (fault) => faults.inject(fault),
     idle: () => webhooks.idle(),
   };
 }

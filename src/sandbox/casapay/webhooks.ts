@@ -2,7 +2,7 @@
 // the stripe package's constructEvent verifies them. Deliveries run on one promise chain: in order,
 // one at a time, and never on the path of the request that caused them.
 import { createHmac } from 'node:crypto';
-import { deliverWebhook } from '../http.ts';
+import { DeliveryQueue, deliverWebhook } from '../http.ts';
 import { newId, type Payout } from './store.ts';
 
 export const API_VERSION = '2024-06-20';
@@ -39,7 +39,7 @@ export function signatureHeader(body: string, secret: string, unixSeconds: numbe
 
 export class WebhookQueue {
   private target: WebhookTarget | null;
-  private tail: Promise<void> = Promise.resolve();
+  private readonly deliveries = new DeliveryQueue();
   private readonly nowMs: () => number;
 
   constructor(target: WebhookTarget | null, nowMs: () => number) {
@@ -67,7 +67,7 @@ export class WebhookQueue {
       request: { id: origin.requestId, idempotency_key: origin.idempotencyKey },
     };
     const body = JSON.stringify(event);
-    this.tail = this.tail.then(async () => {
+    this.deliveries.enqueue(async () => {
       const t = Math.floor(this.nowMs() / 1000);
       await deliverWebhook(target.url, body, {
         'CasaPay-Signature': signatureHeader(body, target.secret, t),
@@ -75,12 +75,7 @@ export class WebhookQueue {
     });
   }
 
-  async idle(): Promise<void> {
-    // Deliveries queued while we wait extend the chain; loop until it stops growing.
-    let seen: Promise<void>;
-    do {
-      seen = this.tail;
-      await seen;
-    } while (seen !== this.tail);
+  idle(): Promise<void> {
+    return this.deliveries.idle();
   }
 }

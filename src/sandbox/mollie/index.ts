@@ -6,10 +6,12 @@
 // idempotency replay (POST/DELETE with an `idempotency-key`) → handler. Non-Mollie test helpers
 // live under /v2/test-helpers (see test-helpers.ts).
 import {
+  Faults,
   startSimulator,
   type Route,
   type SimRequest,
   type SimResponse,
+  type Fault,
   type SimulatorHandle,
 } from '../http.ts';
 import { getBalance, getPrimaryBalance, listBalances } from './balances.ts';
@@ -20,6 +22,8 @@ import { MollieStore, type Account } from './store.ts';
 import { advance, fail, patchBalance } from './test-helpers.ts';
 import { WebhookQueue, buildEvent, type WebhookTarget } from './webhooks.ts';
 
+export type { Fault };
+
 export interface MollieSimulatorOptions {
   host?: string;
   port?: number;
@@ -27,14 +31,6 @@ export interface MollieSimulatorOptions {
   webhook?: WebhookTarget | null;
   /** Clock in ms; timestamps on entities and events come from it. */
   now?: () => number;
-}
-
-export interface Fault {
-  method?: string;
-  pathPrefix?: string;
-  status?: number;
-  delayMs?: number;
-  count: number;
 }
 
 export interface MollieSimulator extends SimulatorHandle {
@@ -47,8 +43,6 @@ export interface MollieSimulator extends SimulatorHandle {
 }
 
 type Handler = (ctx: MollieContext, req: AuthedRequest) => SimResponse;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The API key of a `Bearer test_…` header; live keys and access tokens are refused by the sandbox. */
 function testKey(header: string | undefined): string | null {
@@ -108,28 +102,19 @@ export async function startMollieSimulator(options: MollieSimulatorOptions = {})
     baseUrl: () => baseUrl,
     emit: (type, payout) => queue.enqueue(buildEvent(ctx, type, payout)),
   };
-  const faults: Fault[] = [];
+  const faults = new Faults();
 
-  // Faults model Mollie misbehaving, so they never hit the (non-Mollie) test helpers.
-  function takeFault(req: SimRequest): Fault | undefined {
-    if (req.path.startsWith('/v2/test-helpers/')) return undefined;
-    const fault = faults.find(
-      (f) =>
-        (f.method === undefined || f.method.toUpperCase() === req.method) &&
-        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)),
+  function serve(req: SimRequest, handler: Handler, idempotent: boolean): Promise<SimResponse> | SimResponse {
+    // Faults model Mollie misbehaving, so they never hit the (non-Mollie) test helpers.
+    if (req.path.startsWith('/v2/test-helpers/')) return execute(req, handler, idempotent);
+    return faults.apply(
+      req,
+      (status) => mollieError(status, faultDetail(status)),
+      () => execute(req, handler, idempotent),
     );
-    if (!fault) return undefined;
-    fault.count -= 1;
-    if (fault.count <= 0) faults.splice(faults.indexOf(fault), 1);
-    return fault;
   }
 
-  async function serve(req: SimRequest, handler: Handler, idempotent: boolean): Promise<SimResponse> {
-    const fault = takeFault(req);
-    if (fault?.status !== undefined) {
-      if (fault.delayMs) await sleep(fault.delayMs);
-      return mollieError(fault.status, faultDetail(fault.status));
-    }
+  function execute(req: SimRequest, handler: Handler, idempotent: boolean): SimResponse {
     const key = testKey(req.headers.authorization);
     let out: SimResponse;
     if (key === null) {
@@ -146,7 +131,6 @@ export async function startMollieSimulator(options: MollieSimulatorOptions = {})
       };
       out = idempotent ? withIdempotency(req, account, run) : run();
     }
-    if (fault?.delayMs) await sleep(fault.delayMs);
     return out;
   }
 
@@ -180,15 +164,7 @@ export async function startMollieSimulator(options: MollieSimulatorOptions = {})
   return {
     ...handle,
     setWebhook: (target) => queue.setTarget(target),
-    injectFault(fault) {
-      if (!Number.isInteger(fault.count) || fault.count < 1)
-        throw new Error('Fault.count must be a positive integer');
-      if (fault.status !== undefined && (fault.status < 400 || fault.status > 599)) {
-        throw new Error('Fault.status must be an HTTP error status (400-599)');
-      }
-      if (fault.status === undefined && !fault.delayMs) throw new Error('Fault needs a status or a delayMs');
-      faults.push({ ...fault });
-    },
+    injectFault: (fault) => faults.inject(fault),
     idle: () => queue.idle(),
   };
 }

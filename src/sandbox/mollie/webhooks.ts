@@ -2,7 +2,7 @@
 // carries the payout snapshot). Events go through one promise chain: they are POSTed strictly in
 // the order they happened, and the request that caused them never waits for the receiver.
 import { createHmac } from 'node:crypto';
-import { deliverWebhook } from '../http.ts';
+import { DeliveryQueue, deliverWebhook } from '../http.ts';
 import type { MollieContext, PayoutEventType } from './context.ts';
 import { HAL_JSON } from './errors.ts';
 import { payoutUrl, serializePayout } from './serialize.ts';
@@ -40,7 +40,7 @@ export function buildEvent(
 }
 
 export class WebhookQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly deliveries = new DeliveryQueue();
 
   constructor(private target: WebhookTarget | null) {}
 
@@ -58,15 +58,10 @@ export class WebhookQueue {
     if (!target) return;
     const body = JSON.stringify(event);
     const headers = { 'X-Mollie-Signature': mollieSignature(body, target.secret) };
-    this.tail = this.tail.then(() => deliverWebhook(target.url, body, headers));
+    this.deliveries.enqueue(() => deliverWebhook(target.url, body, headers));
   }
 
-  /** Resolves once every event queued so far, and any queued meanwhile, has been attempted. */
-  async idle(): Promise<void> {
-    for (;;) {
-      const tail = this.tail;
-      await tail;
-      if (tail === this.tail) return;
-    }
+  idle(): Promise<void> {
+    return this.deliveries.idle();
   }
 }
