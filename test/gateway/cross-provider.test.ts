@@ -1,0 +1,89 @@
+// One connection over several providers: newest first, paged by a cursor that remembers each
+// provider's position, with no gaps and no repeats across the providers' own pages.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListBankAccountsQuery, ListPayoutsQuery } from '../gql/graphql.ts';
+
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { Balances, CreatePayout, ListBankAccounts, ListPayouts } from './operations.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('across CasaPay and Mollie', () => {
+  it('merges payouts newest first, page by page, without gaps or repeats', async () => {
+    const accounts = (await t.exec(ListBankAccounts, { provider: 'CASAPAY' })).data!.bankAccounts.edges;
+    const gbp = accounts.find((e) => e.node.currency === 'GBP')!.node.id;
+    const balances = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances;
+    const created: string[] = [];
+    const pay = async (input: object) => {
+      const r = (await t.exec(CreatePayout, { input: input as never })).data!.createPayout;
+      if (r.__typename !== 'CreatePayoutSuccess') throw new Error(JSON.stringify(r));
+      created.push(r.payout.id);
+    };
+    let i = 0;
+    // Mollie allows one requested payout per balance: one per balance, CasaPay around them.
+    for (const b of balances) {
+      await pay({
+        provider: 'CASAPAY',
+        amount: { amount: '1.00', currency: 'GBP' },
+        destinationId: gbp,
+        idempotencyKey: `x${i++}`,
+      });
+      await pay({
+        provider: 'MOLLIE',
+        sourceId: b.id,
+        amount: { amount: '1.00', currency: b.currency },
+        idempotencyKey: `x${i++}`,
+      });
+    }
+    await pay({
+      provider: 'CASAPAY',
+      amount: { amount: '1.00', currency: 'GBP' },
+      destinationId: gbp,
+      idempotencyKey: `x${i++}`,
+    });
+
+    const seen: ListPayoutsQuery['payouts']['edges'] = [];
+    let after: string | null | undefined = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const conn: ListPayoutsQuery['payouts'] = (await t.exec(ListPayouts, { first: 2, after })).data!
+        .payouts;
+      seen.push(...conn.edges);
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    const ids = seen.map((e) => e.node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...created].sort());
+    const times = seen.map((e) => new Date(e.node.createdAt).getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('lists balances and bank accounts of every enabled provider', async () => {
+    const balances = (await t.exec(Balances, {})).data!.balances;
+    expect(new Set(balances.map((b) => b.provider))).toEqual(new Set(['CASAPAY', 'MOLLIE']));
+    const all: string[] = [];
+    let after: string | null | undefined = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const conn: ListBankAccountsQuery['bankAccounts'] = (
+        await t.exec(ListBankAccounts, { first: 1, after })
+      ).data!.bankAccounts;
+      all.push(...conn.edges.map((e) => e.node.id));
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    // Two CasaPay accounts, then the two Mollie balances' destinations.
+    expect(all).toHaveLength(4);
+    expect(new Set(all).size).toBe(4);
+  });
+
+  it('refuses a cursor it did not issue and a page size out of range', async () => {
+    const bad = await t.exec(ListPayouts, { first: 2, after: 'not-a-cursor' });
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: 'after' } });
+    const big = await t.exec(ListPayouts, { first: 1000 });
+    expect(big.errors?.[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED', field: 'first' } });
+  });
+});
