@@ -129,7 +129,14 @@ export function createGateway(deps: GatewayDeps) {
     landingPage: false,
     graphiql: deps.graphiql ? { title: 'Payout Gateway (sandbox)', ...deps.graphiql } : false,
     maskedErrors: { maskError: exposeGatewayErrors },
-    logging: false,
+    // Masked errors reach the operator's log in full; clients see only "Unexpected error.".
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => deps.log.warn({ detail: args }, 'graphql warning'),
+      error: (...args: unknown[]) => deps.log.error({ err: args[0], detail: args.slice(1) }, 'graphql error'),
+    },
+
     plugins: [routes(deps, registry, webhooksReceived)],
     context: ({ request }) => ({
       principal: deps.apiKeys.authenticate(request.headers.get('authorization')),
