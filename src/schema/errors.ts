@@ -1,7 +1,6 @@
 // The typed errors of the mutation result unions. Each class in ../domain/errors.ts gets an
 // object type implementing `Error`; the errors plugin matches thrown instances to them.
-import type {
-  GatewayError} from '../domain/errors.ts';
+import type { GatewayError } from '../domain/errors.ts';
 import {
   InsufficientFundsError,
   InvalidStateError,
