@@ -37,11 +37,12 @@ async function providerSettings(
 ): Promise<ProviderSettings | null> {
   if (config.GATEWAY_MODE === 'live') return module.liveSettings(config);
   const simulator = await module.sandbox.start(0);
-  const apiKey = module.sandbox.testKey(config);
+  const credentials = module.sandbox.credentials(config);
   sandbox.simulators.set(module.name, simulator);
-  sandbox.keys.set(module.name, apiKey);
+  sandbox.keys.set(module.name, credentials.apiKey);
   return {
-    apiKey,
+    ...credentials,
+
     baseUrl: simulator.url,
     webhookSecret: `whsec_${randomBytes(16).toString('hex')}`,
   };

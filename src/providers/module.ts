@@ -7,9 +7,17 @@ import type { Logger, PayoutProviderAdapter, ProviderCapabilities } from './type
 
 export interface ProviderSettings {
   apiKey: string;
+  /**
+   * A second credential, for providers where one API refuses the key: Mollie's Balances API takes
+   * only organisation access tokens.
+   */
+  accessToken?: string | null;
   baseUrl: string;
   webhookSecret: string | null;
 }
+
+/** The credentials of one sandbox account. */
+export type SandboxCredentials = Pick<ProviderSettings, 'apiKey' | 'accessToken'>;
 
 export interface AdapterDeps {
   log: Logger;
@@ -34,8 +42,8 @@ export interface ProviderModule<Env extends z.ZodRawShape = z.ZodRawShape> {
     /** Port `npm run sandbox` uses. */
     port: number;
     start(port: number): Promise<SandboxSimulator>;
-    /** A key in the provider's test format; each key is its own sandbox account. */
-    testKey(env: z.infer<z.ZodObject<Env>>): string;
+    /** Credentials in the provider's test format; each account is its own, seeded on first use. */
+    credentials(env: z.infer<z.ZodObject<Env>>): SandboxCredentials;
   };
   createAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter;
   /** Verifies a webhook on its raw body; true when the signature holds. */

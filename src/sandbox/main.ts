@@ -9,7 +9,7 @@ for (const module of PROVIDER_MODULES) {
   const sim = await module.sandbox.start(port);
   started.push(sim);
   console.log(
-    `${module.displayName.padEnd(10)} ${sim.url}   (any test key works, e.g. ${module.sandbox.testKey({})})`,
+    `${module.displayName.padEnd(10)} ${sim.url}   (any test credentials, e.g. ${Object.values(module.sandbox.credentials({})).join(' / ')})`,
   );
 }
 

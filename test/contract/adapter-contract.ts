@@ -34,7 +34,8 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
     beforeAll(async () => {
       const sim = await module.sandbox.start(0);
       adapter = module.createAdapter(
-        { apiKey: module.sandbox.testKey({}), baseUrl: sim.url, webhookSecret: 'contract' },
+        { ...module.sandbox.credentials({}), baseUrl: sim.url, webhookSecret: 'contract' },
+
         { log: silent, timeoutMs: 2000, retries: 1 },
       );
       close = async () => {

@@ -176,9 +176,12 @@ describe('Mollie discovery', () => {
       pending: { amount: '0.00', minorUnits: 0 },
     });
     // The global ids carry Mollie's own balance ids.
-    const direct = await fetch(`${t.mollie.url}/v2/balances`, {
-      headers: { authorization: `Bearer ${t.app.sandboxKeys.get('MOLLIE')}` },
+    // Mollie's Balances API takes the organisation token (the sandbox's access_<suffix of the key>).
+    const token = `access_${t.app.sandboxKeys.get('MOLLIE')!.slice('test_'.length)}`;
+    const direct = await fetch(`${t.mollie.url}/v2/balances?testmode=true`, {
+      headers: { authorization: `Bearer ${token}` },
     });
+
     const wire = ((await direct.json()) as Json)._embedded.balances as Json[];
     expect(balances.map((b) => unb64(b.id)).sort()).toEqual(
       wire.map((b) => `Balance:MOLLIE:${b.id as string}`).sort(),

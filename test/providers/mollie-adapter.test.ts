@@ -47,15 +47,19 @@ afterAll(async () => {
 afterEach(() => sim.setWebhook(null));
 
 const newKey = () => `test_${randomBytes(15).toString('hex')}`;
+/** An adapter's settings for a fresh sandbox organisation: API key for payouts, token for balances. */
+const sandboxSettings = (key = newKey(), webhookSecret: string | null = null) => ({
+  apiKey: key,
+  accessToken: `access_${key.slice(5)}`,
+  baseUrl: sim.url,
+  webhookSecret,
+});
 const hexKey = () => randomBytes(32).toString('hex');
 
 /** A fresh sandbox account (its own key) with the adapter over it and its two seeded balances. */
 async function account(overrides: Partial<AdapterDeps> = {}) {
   const key = newKey();
-  const adapter = mollie.createAdapter(
-    { apiKey: key, baseUrl: sim.url, webhookSecret: 'x' },
-    { ...deps, ...overrides },
-  );
+  const adapter = mollie.createAdapter(sandboxSettings(key, 'x'), { ...deps, ...overrides });
   adapters.push(adapter);
   const balances = await adapter.listBalances!();
   const eur = balances.find((b) => b.currency === 'EUR')!.providerBalanceId;
@@ -104,7 +108,8 @@ const postCount = () => sim.requests.filter((r) => r.method === 'POST' && r.path
 
 describe('capabilities', () => {
   it('declares exactly the implemented operations, without createBankAccount', () => {
-    const adapter = mollie.createAdapter({ apiKey: newKey(), baseUrl: sim.url, webhookSecret: null }, deps);
+    const adapter = mollie.createAdapter(sandboxSettings(), deps);
+
     adapters.push(adapter);
     expect(implementedOperations(adapter)).toEqual([...mollie.capabilities.operations]);
     expect(adapter.createBankAccount).toBeUndefined();
@@ -128,9 +133,15 @@ describe('capabilities', () => {
         MOLLIE_BASE_URL: 'https://api.mollie.com',
       }),
     ).toMatchObject({ apiKey: 'live_abc', webhookSecret: null, accessToken: 'access_xyz' });
-    expect(mollie.sandbox.testKey({ MOLLIE_BASE_URL: 'x' })).toMatch(/^test_[A-Za-z0-9]{30}$/);
-    expect(mollie.sandbox.testKey({ MOLLIE_API_KEY: 'test_mine', MOLLIE_BASE_URL: 'x' })).toBe('test_mine');
-    expect(mollie.sandbox.testKey({ MOLLIE_API_KEY: 'live_mine', MOLLIE_BASE_URL: 'x' })).not.toBe(
+    const fresh = mollie.sandbox.credentials({ MOLLIE_BASE_URL: 'x' });
+    expect(fresh.apiKey).toMatch(/^test_[A-Za-z0-9]{30}$/);
+    // One sandbox organisation: the token carries the same suffix as the key.
+    expect(fresh.accessToken).toBe(`access_${fresh.apiKey.slice(5)}`);
+    expect(mollie.sandbox.credentials({ MOLLIE_API_KEY: 'test_mine', MOLLIE_BASE_URL: 'x' })).toEqual({
+      apiKey: 'test_mine',
+      accessToken: 'access_mine',
+    });
+    expect(mollie.sandbox.credentials({ MOLLIE_API_KEY: 'live_mine', MOLLIE_BASE_URL: 'x' }).apiKey).not.toBe(
       'live_mine',
     );
   });
@@ -638,7 +649,7 @@ describe('organisation access token', () => {
           baseUrl: fake.url,
           webhookSecret: null,
           accessToken: 'access_tok',
-        } as Parameters<typeof mollie.createAdapter>[0],
+        },
         deps,
       );
       await adapter.listBalances!();

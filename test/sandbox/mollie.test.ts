@@ -1,6 +1,7 @@
-// The Mollie simulator over raw HTTP: auth, per-key isolation, every immediate 422, the lifecycle
-// driven by the test helpers, idempotency, list parameter errors, fault injection and signed
-// next-gen webhooks. Key sets are checked against the spec (the SDK's schemas are lenient).
+// The Mollie simulator over raw HTTP: credentials and modes (API keys vs organisation access
+// tokens, `testmode`), per-account isolation, every immediate 422, the lifecycle driven by the test
+// helpers, idempotency, list parameter errors, fault injection and signed next-gen webhooks. Key
+// sets are checked against the spec (the SDK's schemas are lenient).
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,10 @@ afterAll(async () => {
 });
 afterEach(() => sim.setWebhook(null));
 
+/** A fresh `test_` API key, i.e. a fresh sandbox account. */
 const newKey = () => `test_${randomBytes(15).toString('hex')}`;
+/** The organisation access token of the same sandbox account: `test_<s>` → `access_<s>`. */
+const tokenFor = (key: string) => key.replace(/^test_/, 'access_');
 
 async function call(
   key: string | null,
@@ -45,8 +49,18 @@ async function call(
   };
 }
 
+/**
+ * A GET as the account's organisation access token in test mode (`testmode=true` added to the
+ * query), which is how the Balances API must be called: it refuses API keys.
+ */
+function tokenGet(key: string, path: string, target: MollieSimulator = sim) {
+  const url = new URL(path, 'http://sandbox');
+  url.searchParams.set('testmode', 'true');
+  return call(tokenFor(key), 'GET', `${url.pathname}${url.search}`, undefined, {}, target);
+}
+
 async function balances(key: string): Promise<{ eur: Json; gbp: Json }> {
-  const list = await call(key, 'GET', '/v2/balances');
+  const list = await tokenGet(key, '/v2/balances');
   const all = list.body._embedded.balances as Json[];
   const eur = all.find((b) => b.currency === 'EUR');
   const gbp = all.find((b) => b.currency === 'GBP');
@@ -123,33 +137,227 @@ function expectMollieError(
   });
 }
 
+const AUTH_DOC = {
+  documentation: { href: 'https://docs.mollie.com/overview/authentication', type: 'text/html' },
+};
+
 describe('authentication and isolation', () => {
-  it('answers 401 with Mollie body for missing, malformed, live and access credentials', async () => {
+  it('answers 401 with Mollie body for missing, malformed and live credentials', async () => {
     const expected = {
       status: 401,
       title: 'Unauthorized Request',
       detail: 'Missing authentication, or failed to authenticate',
-      _links: {
-        documentation: { href: 'https://docs.mollie.com/overview/authentication', type: 'text/html' },
-      },
+      _links: AUTH_DOC,
     };
     for (const header of [
       undefined,
       'test_abc',
       'Bearer',
+      'Bearer test_',
+      'Bearer access_',
       'Bearer live_abcdef123',
-      'Bearer access_abcdef123',
+      'Bearer oauth_abcdef123',
       'Basic dGVzdF9hYmM6',
     ]) {
-      const res = await fetch(`${sim.url}/v2/payouts`, { headers: header ? { authorization: header } : {} });
-      expect(res.status).toBe(401);
-      expect(res.headers.get('content-type')).toBe('application/hal+json');
-      expect(await res.json()).toEqual(expected);
+      for (const path of ['/v2/payouts', '/v2/balances?testmode=true']) {
+        const res = await fetch(`${sim.url}${path}`, { headers: header ? { authorization: header } : {} });
+        expect(res.status, `${header} ${path}`).toBe(401);
+        expect(res.headers.get('content-type')).toBe('application/hal+json');
+        expect(await res.json()).toEqual(expected);
+      }
     }
     expect((await call('live_abc', 'POST', '/v2/test-helpers/payouts/payout_x/advance')).status).toBe(401);
   });
 
-  it('gives each test key its own seeded account', async () => {
+  it('refuses API keys on every Balances API endpoint with 403, whatever the testmode', async () => {
+    const key = newKey();
+    const { eur } = await balances(key);
+    const expected = {
+      status: 403,
+      title: 'Forbidden',
+      detail:
+        'This endpoint requires an organization access token or OAuth with the balances.read scope; API keys cannot access balances.',
+      _links: AUTH_DOC,
+    };
+    for (const path of [
+      '/v2/balances',
+      '/v2/balances?testmode=true',
+      '/v2/balances/primary',
+      `/v2/balances/${eur.id}`,
+      `/v2/balances/${eur.id}?testmode=true`,
+      '/v2/balances/bal_unknown',
+    ]) {
+      const res = await call(key, 'GET', path);
+      expect(res.status, path).toBe(403);
+      expect(res.contentType).toBe('application/hal+json');
+      expect(res.body).toEqual(expected);
+    }
+  });
+
+  it('puts an access token without testmode=true in live mode, where the sandbox has no data', async () => {
+    const key = newKey();
+    const token = tokenFor(key);
+    const { eur } = await balances(key);
+    const { body: payout } = await createPayout(key, {
+      balanceId: eur.id,
+      amount: { currency: 'EUR', value: '1.00' },
+    });
+    for (const mode of ['', '?testmode=false']) {
+      const list = await call(token, 'GET', `/v2/balances${mode}`);
+      expect(list.status).toBe(200);
+      expect(list.contentType).toBe('application/hal+json');
+      expect(list.body).toMatchObject({ count: 0, _embedded: { balances: [] }, _links: { next: null } });
+      expectMollieError(
+        await call(token, 'GET', `/v2/balances/${eur.id}${mode}`),
+        404,
+        'Not Found',
+        `No balance exists with token ${eur.id}.`,
+      );
+      expectMollieError(
+        await call(token, 'GET', `/v2/balances/primary${mode}`),
+        404,
+        'Not Found',
+        'No balance exists with token primary.',
+      );
+      expect((await call(token, 'GET', `/v2/payouts${mode}`)).body).toMatchObject({
+        count: 0,
+        _embedded: { payouts: [] },
+      });
+      expectMollieError(
+        await call(token, 'GET', `/v2/payouts/${payout.id}${mode}`),
+        404,
+        'Not Found',
+        `No payout exists with token ${payout.id}.`,
+      );
+      expectMollieError(
+        await call(token, 'DELETE', `/v2/payouts/${payout.id}${mode}`),
+        404,
+        'Not Found',
+        `No payout exists with token ${payout.id}.`,
+      );
+    }
+    // A create cannot reach a test balance from live mode: no body flag, false, or only a query flag.
+    for (const [path, body] of [
+      ['/v2/payouts', { balanceId: eur.id }],
+      ['/v2/payouts', { balanceId: eur.id, testmode: false }],
+      ['/v2/payouts', { balanceId: eur.id, testmode: null }],
+      ['/v2/payouts?testmode=true', { balanceId: eur.id }],
+    ] as const) {
+      expectMollieError(
+        await call(token, 'POST', path, body),
+        422,
+        'Unprocessable Entity',
+        "The 'balanceId' field is invalid.",
+        'balanceId',
+      );
+    }
+    // The live-mode 404 for DELETE left the test payout alone.
+    expect((await call(key, 'GET', `/v2/payouts/${payout.id}`)).body.status).toBe('requested');
+    expect((await call(key, 'GET', '/v2/payouts')).body.count).toBe(1);
+  });
+
+  it('rejects a testmode that is not a boolean', async () => {
+    const key = newKey();
+    const token = tokenFor(key);
+    const { eur } = await balances(key);
+    for (const path of ['/v2/balances?testmode=yes', '/v2/payouts?testmode=1']) {
+      expectMollieError(
+        await call(token, 'GET', path),
+        400,
+        'Bad Request',
+        /Invalid testmode value '(yes|1)': use 'true' or 'false'\./,
+        'testmode',
+      );
+    }
+    expectMollieError(
+      await createPayout(token, { balanceId: eur.id, testmode: 'true' }),
+      422,
+      'Unprocessable Entity',
+      "The 'testmode' field must be a boolean.",
+      'testmode',
+    );
+    // API keys select their mode themselves; whatever testmode they send is not looked at.
+    expect((await call(key, 'GET', '/v2/payouts?testmode=yes')).status).toBe(200);
+  });
+
+  it('lets test_<s> and access_<s> share one account across payouts and test helpers', async () => {
+    const key = newKey();
+    const token = tokenFor(key);
+    const { eur, gbp } = await balances(key);
+
+    // API key creates, the token (testmode=true) reads, lists and cancels.
+    const { body: byKey } = await createPayout(key, {
+      balanceId: eur.id,
+      amount: { currency: 'EUR', value: '2.00' },
+    });
+    expect((await tokenGet(key, `/v2/payouts/${byKey.id}`)).body).toEqual(byKey);
+    const canceled = await call(token, 'DELETE', `/v2/payouts/${byKey.id}?testmode=true`);
+    expect(canceled.body).toMatchObject({ id: byKey.id, status: 'canceled', mode: 'test' });
+
+    // The token creates with testmode in the body; the API key sees the payout as its own.
+    const byToken = await createPayout(token, {
+      balanceId: gbp.id,
+      amount: { currency: 'GBP', value: '3.00' },
+      testmode: true,
+    });
+    expect(byToken.status).toBe(201);
+    expectShape(byToken.body, PAYOUT_REQUIRED, PAYOUT_KEYS);
+    expect(byToken.body).toMatchObject({ balanceId: gbp.id, status: 'requested', mode: 'test' });
+    expect((await call(key, 'GET', `/v2/payouts/${byToken.body.id}`)).body).toEqual(byToken.body);
+    expect((await tokenGet(key, `/v2/balances/${gbp.id}`)).body.transferFrequency).toBe('never');
+
+    // Both credentials list the same payouts; an API key's testmode is ignored.
+    const ids = [byToken.body.id, byKey.id];
+    expect((await tokenGet(key, '/v2/payouts')).body._embedded.payouts.map((p: Json) => p.id)).toEqual(ids);
+    for (const path of ['/v2/payouts', '/v2/payouts?testmode=false']) {
+      expect((await call(key, 'GET', path)).body._embedded.payouts.map((p: Json) => p.id)).toEqual(ids);
+    }
+
+    // Test helpers take either credential and ignore testmode.
+    expect((await call(token, 'POST', `/v2/test-helpers/payouts/${byToken.body.id}/advance`)).status).toBe(
+      200,
+    );
+    expect((await tokenGet(key, `/v2/balances/${gbp.id}`)).body.availableAmount.value).toBe('1797.00');
+    const patched = await call(token, 'PATCH', `/v2/test-helpers/balances/${eur.id}?testmode=false`, {
+      status: 'inactive',
+    });
+    expect(patched.body.status).toBe('inactive');
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.status).toBe('inactive');
+  });
+
+  it("strips a token's body testmode before validation and the idempotency fingerprint", async () => {
+    const key = newKey();
+    const token = tokenFor(key);
+    const { eur } = await balances(key);
+    const idem = { 'idempotency-key': 'a11ce000-0000-4000-8000-000000000003' };
+    const body = { balanceId: eur.id, amount: { currency: 'EUR', value: '4.00' } };
+    const first = await createPayout(token, { testmode: true, ...body }, idem);
+    expect(first.status).toBe(201);
+    // The same request without the flag (API key) or with it elsewhere (token) is a replay.
+    expect(await createPayout(key, body, idem)).toEqual(first);
+    expect(await createPayout(token, { ...body, testmode: true }, idem)).toEqual(first);
+    expectMollieError(
+      await createPayout(token, { ...body, description: 'other', testmode: true }, idem),
+      422,
+      'Unprocessable Entity',
+      /was already used for a request with different parameters/,
+    );
+    expect((await call(key, 'GET', '/v2/payouts')).body.count).toBe(1);
+    // Field validation runs on the stripped body.
+    expectMollieError(
+      await createPayout(token, {
+        balanceId: eur.id,
+        amount: { currency: 'EUR', value: '1' },
+        testmode: true,
+      }),
+      422,
+      'Unprocessable Entity',
+      /exactly 2 decimals/,
+      'amount',
+    );
+  });
+
+  it('gives each credential suffix its own seeded account', async () => {
     const a = newKey();
     const b = newKey();
     const { eur, gbp } = await balances(a);
@@ -162,7 +370,7 @@ describe('authentication and isolation', () => {
         self: { href: `${sim.url}/v2/balances/${bal.id}`, type: 'application/hal+json' },
       });
     }
-    const full = await call(a, 'GET', `/v2/balances/${eur.id}`);
+    const full = await tokenGet(a, `/v2/balances/${eur.id}`);
     expectShape(full.body, BALANCE_REQUIRED, BALANCE_KEYS);
     expect(full.body).toMatchObject({
       resource: 'balance',
@@ -181,7 +389,7 @@ describe('authentication and isolation', () => {
       _links: { documentation: { href: expect.any(String), type: 'text/html' } },
     });
     expect(full.body.createdAt).toMatch(ISO);
-    expect((await call(a, 'GET', '/v2/balances/primary')).body.id).toBe(eur.id);
+    expect((await tokenGet(a, '/v2/balances/primary')).body.id).toBe(eur.id);
     expect(gbp.availableAmount).toEqual({ currency: 'GBP', value: '1800.00' });
 
     const created = await createPayout(a, { balanceId: eur.id, amount: { currency: 'EUR', value: '1.00' } });
@@ -199,7 +407,7 @@ describe('authentication and isolation', () => {
       /No payout exists/,
     );
     expectMollieError(
-      await call(b, 'GET', `/v2/balances/${eur.id}`),
+      await tokenGet(b, `/v2/balances/${eur.id}`),
       404,
       'Not Found',
       `No balance exists with token ${eur.id}.`,
@@ -250,7 +458,7 @@ describe('POST /v2/payouts', () => {
     expect(res.body.id).toMatch(/^payout_[A-Za-z0-9]{21}$/);
     expect(res.body.createdAt).toMatch(ISO);
     // Requested payouts do not touch the balance; only initiation reserves funds.
-    const after = (await call(key, 'GET', `/v2/balances/${eur.id}`)).body;
+    const after = (await tokenGet(key, `/v2/balances/${eur.id}`)).body;
     expect(after.availableAmount.value).toBe('2500.00');
     expect(after.transferFrequency).toBe('never');
     expect((await call(key, 'GET', `/v2/payouts/${res.body.id}`)).body).toEqual(res.body);
@@ -264,7 +472,7 @@ describe('POST /v2/payouts', () => {
     expect(res.body.amount).toEqual({ currency: 'GBP', value: '1800.00' });
     expect(res.body).not.toHaveProperty('description');
     expect((await advance(key, res.body.id)).body.status).toBe('initiated');
-    expect((await call(key, 'GET', `/v2/balances/${gbp.id}`)).body.availableAmount.value).toBe('0.00');
+    expect((await tokenGet(key, `/v2/balances/${gbp.id}`)).body.availableAmount.value).toBe('0.00');
   });
 
   it('rejects invalid fields with 422 and the field name', async () => {
@@ -387,8 +595,7 @@ describe('GET /v2/payouts and /v2/balances list parameters', () => {
     try {
       const key = newKey();
       const list = (q: string) => call(key, 'GET', `/v2/payouts${q}`, undefined, {}, frozen);
-      const bal = (await call(key, 'GET', '/v2/balances', undefined, {}, frozen)).body._embedded
-        .balances as Json[];
+      const bal = (await tokenGet(key, '/v2/balances', frozen)).body._embedded.balances as Json[];
       const eurId = bal.find((b) => b.currency === 'EUR')?.id as string;
       const gbpId = bal.find((b) => b.currency === 'GBP')?.id as string;
       const ids: string[] = [];
@@ -456,7 +663,7 @@ describe('GET /v2/payouts and /v2/balances list parameters', () => {
         'limit',
       );
       expectMollieError(
-        await bad(`/v2/balances?limit=${limit}`),
+        await tokenGet(key, `/v2/balances?limit=${limit}`),
         400,
         'Bad Request',
         /must be between 1 and 250/,
@@ -480,7 +687,7 @@ describe('GET /v2/payouts and /v2/balances list parameters', () => {
       'from',
     );
     expectMollieError(
-      await bad('/v2/balances?from=bal_nope'),
+      await tokenGet(key, '/v2/balances?from=bal_nope'),
       400,
       'Bad Request',
       'Invalid cursor value',
@@ -493,7 +700,13 @@ describe('GET /v2/payouts and /v2/balances list parameters', () => {
       /must look like 'bal_/,
       'balanceId',
     );
-    expectMollieError(await bad('/v2/balances?currency=eur'), 400, 'Bad Request', /three-letter/, 'currency');
+    expectMollieError(
+      await tokenGet(key, '/v2/balances?currency=eur'),
+      400,
+      'Bad Request',
+      /three-letter/,
+      'currency',
+    );
     // A cursor that exists, but is outside the balance filter, is not a valid cursor for that list.
     expectMollieError(
       await bad(`/v2/payouts?balanceId=bal_other&from=${created.body.id}`),
@@ -527,7 +740,7 @@ describe('lifecycle via the test helpers', () => {
       completedAt: null,
     });
     expect(initiated.body.initiatedAt).toMatch(ISO);
-    expect((await call(key, 'GET', `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('2400.00');
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('2400.00');
     expectMollieError(
       await call(key, 'DELETE', `/v2/payouts/${p.id}`),
       409,
@@ -554,7 +767,7 @@ describe('lifecycle via the test helpers', () => {
       "The payout cannot be advanced from status 'completed'.",
     );
     expect((await call(key, 'GET', `/v2/payouts/${p.id}`)).body.status).toBe('completed');
-    expect((await call(key, 'GET', `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('2400.00');
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('2400.00');
   });
 
   it('fails with a statusReason and credits debited funds back', async () => {
@@ -562,8 +775,7 @@ describe('lifecycle via the test helpers', () => {
     const { eur } = await balances(key);
     const fail = (id: string, body?: unknown) =>
       call(key, 'POST', `/v2/test-helpers/payouts/${id}/fail`, body);
-    const available = async () =>
-      (await call(key, 'GET', `/v2/balances/${eur.id}`)).body.availableAmount.value;
+    const available = async () => (await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value;
 
     const { body: p } = await createPayout(key, {
       balanceId: eur.id,
@@ -631,7 +843,7 @@ describe('lifecycle via the test helpers', () => {
       },
     });
     expect(res.body.initiatedAt).toMatch(ISO);
-    expect((await call(key, 'GET', `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('50.00');
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('50.00');
   });
 
   it('validates the balance test helper and leaves the balance untouched on 422', async () => {
@@ -668,7 +880,7 @@ describe('lifecycle via the test helpers', () => {
       /cannot be changed/,
       'pendingAmount',
     );
-    expect((await call(key, 'GET', `/v2/balances/${eur.id}`)).body).toMatchObject({
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body).toMatchObject({
       status: 'active',
       availableAmount: { value: '2500.00' },
     });
@@ -757,7 +969,7 @@ describe('fault injection', () => {
       /temporarily unavailable/,
     );
     // Another path does not match and does not consume the fault.
-    expect((await call(key, 'GET', '/v2/balances')).status).toBe(200);
+    expect((await tokenGet(key, '/v2/balances')).status).toBe(200);
     expectMollieError(
       await createPayout(key, { balanceId: eur.id }),
       503,
@@ -770,7 +982,7 @@ describe('fault injection', () => {
 
     sim.injectFault({ method: 'GET', status: 500, count: 1 });
     expectMollieError(
-      await call(key, 'GET', `/v2/balances/${eur.id}`),
+      await tokenGet(key, `/v2/balances/${eur.id}`),
       500,
       'Internal Server Error',
       /internal server error/,

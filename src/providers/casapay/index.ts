@@ -181,10 +181,11 @@ export const casapay: ProviderModule<typeof env> = {
   sandbox: {
     port: 4101,
     start: (port) => startCasaPaySimulator({ port }),
-    testKey: (e) =>
-      e.CASAPAY_API_KEY?.startsWith('sk_test_')
+    credentials: (e) => ({
+      apiKey: e.CASAPAY_API_KEY?.startsWith('sk_test_')
         ? e.CASAPAY_API_KEY
         : `sk_test_${randomBytes(12).toString('hex')}`,
+    }),
   },
   createAdapter: createCasaPayAdapter,
   verifyWebhook: (raw, headers, secret, now) =>

@@ -57,12 +57,7 @@ async function pageAfter<T extends { id: string }>(
   return { items: items.slice(0, size), hasMore: list.hasNext || items.length > size };
 }
 
-/** Settings with the optional organisation token (see `liveSettings`). */
-export interface MollieSettings extends ProviderSettings {
-  accessToken?: string | null;
-}
-
-export function createMollieAdapter(settings: MollieSettings, deps: AdapterDeps): PayoutProviderAdapter {
+export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter {
   const http = new ProviderHttpClient({
     provider: 'MOLLIE',
     baseUrl: settings.baseUrl,
@@ -201,19 +196,21 @@ export const mollie: ProviderModule<typeof env> = {
   env,
   liveSettings(e) {
     if (!e.MOLLIE_API_KEY) return null;
-    // The token rides along on the settings object; createAdapter reads it back (MollieSettings).
-    const settings: MollieSettings = {
+    return {
       apiKey: e.MOLLIE_API_KEY,
+      accessToken: e.MOLLIE_ACCESS_TOKEN ?? null,
       baseUrl: e.MOLLIE_BASE_URL,
       webhookSecret: e.MOLLIE_WEBHOOK_SECRET ?? null,
-      accessToken: e.MOLLIE_ACCESS_TOKEN ?? null,
     };
-    return settings;
   },
   sandbox: {
     port: 4102,
     start: (port) => startMollieSimulator({ port }),
-    testKey: (e) => (e.MOLLIE_API_KEY?.startsWith('test_') ? e.MOLLIE_API_KEY : `test_${alnum(30)}`),
+    // The sandbox's convention: test_<s> (payouts) and access_<s> (balances) are one organisation.
+    credentials: (e) => {
+      const suffix = e.MOLLIE_API_KEY?.startsWith('test_') ? e.MOLLIE_API_KEY.slice(5) : alnum(30);
+      return { apiKey: `test_${suffix}`, accessToken: `access_${suffix}` };
+    },
   },
   createAdapter: createMollieAdapter,
   verifyWebhook: (raw, headers, secret) => verifyMollieSignature(raw, headers.get(SIGNATURE_HEADER), secret),

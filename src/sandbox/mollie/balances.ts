@@ -1,5 +1,6 @@
-// Balances API (read side): list, get and the `primary` alias. Balances are seeded per API key in
-// store.ts and only change through payouts and the test helpers.
+// Balances API (read side): list, get and the `primary` alias. Only organisation access tokens get
+// here (auth.ts). Balances are seeded per account in store.ts and only change through payouts and
+// the test helpers; the live-mode account has none.
 import type { SimResponse } from '../http.ts';
 import type { AuthedRequest, MollieContext } from './context.ts';
 import { HAL_JSON, MollieHttpError, notFound } from './errors.ts';
@@ -48,8 +49,8 @@ export function getBalance(ctx: MollieContext, req: AuthedRequest): SimResponse 
 }
 
 export function getPrimaryBalance(ctx: MollieContext, req: AuthedRequest): SimResponse {
-  // The first seeded balance (EUR) is the account's primary balance.
+  // The first seeded balance (EUR) is the account's primary balance; live mode has none.
   const primary = req.account.balances[0];
-  if (!primary) throw new Error('account has no balances');
+  if (!primary) return notFound('balance', 'primary');
   return { status: 200, contentType: HAL_JSON, body: serializeBalance(ctx, primary) };
 }

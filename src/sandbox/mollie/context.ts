@@ -14,7 +14,7 @@ export interface MollieContext {
   emit(type: PayoutEventType, payout: PayoutState): void;
 }
 
-/** A request that passed authentication, with the account its API key selects. */
+/** A request that passed authentication, with the account its credential and mode select (auth.ts). */
 export interface AuthedRequest extends SimRequest {
   account: Account;
 }

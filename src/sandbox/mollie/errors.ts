@@ -52,22 +52,34 @@ export class MollieHttpError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly field?: string,
+    readonly docHref?: string,
   ) {
     super(detail);
   }
 
   toResponse(): SimResponse {
-    return mollieError(this.status, this.detail, this.field);
+    return mollieError(this.status, this.detail, this.field, this.docHref);
   }
 }
 
-// The exact 401 body Mollie sends for a missing or rejected key.
-export const unauthorized = (): SimResponse =>
-  mollieError(
+const AUTHENTICATION_DOC = 'https://docs.mollie.com/overview/authentication';
+
+/** The exact 401 Mollie sends for a missing or rejected credential. */
+export const unauthorized = (): MollieHttpError =>
+  new MollieHttpError(
     401,
     'Missing authentication, or failed to authenticate',
     undefined,
-    'https://docs.mollie.com/overview/authentication',
+    AUTHENTICATION_DOC,
+  );
+
+/** 403 for an API key on the Balances API, whose spec `security` lists only organisation credentials. */
+export const apiKeyForbidden = (): MollieHttpError =>
+  new MollieHttpError(
+    403,
+    'This endpoint requires an organization access token or OAuth with the balances.read scope; API keys cannot access balances.',
+    undefined,
+    AUTHENTICATION_DOC,
   );
 
 export const notFound = (kind: string, id: string): SimResponse =>

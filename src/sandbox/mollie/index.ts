@@ -2,9 +2,10 @@
 // Mollie's OpenAPI spec and are checked against the official SDK (mollie-api-typescript, whose
 // serverURL is the simulator's `url`: the SDK appends `/v2/...` itself).
 //
-// Per request: injected fault → authentication (test_ keys only; each key is its own account) →
-// idempotency replay (POST/DELETE with an `idempotency-key`) → handler. Non-Mollie test helpers
-// live under /v2/test-helpers (see test-helpers.ts).
+// Per request: injected fault → authentication and mode (auth.ts: `test_` API keys and `access_`
+// organisation tokens, each endpoint taking what the spec's `security` allows; `test_x` and
+// `access_x` share one account) → idempotency replay (POST/DELETE with an `idempotency-key`) →
+// handler. Non-Mollie test helpers live under /v2/test-helpers (see test-helpers.ts).
 import {
   Faults,
   startSimulator,
@@ -14,9 +15,10 @@ import {
   type Fault,
   type SimulatorHandle,
 } from '../http.ts';
+import { authenticate, type Access } from './auth.ts';
 import { getBalance, getPrimaryBalance, listBalances } from './balances.ts';
 import type { AuthedRequest, MollieContext } from './context.ts';
-import { MollieHttpError, faultDetail, mollieError, unauthorized } from './errors.ts';
+import { MollieHttpError, faultDetail, mollieError } from './errors.ts';
 import { createPayout, deletePayout, getPayout, listPayouts } from './payouts.ts';
 import { MollieStore, type Account } from './store.ts';
 import { advance, fail, patchBalance } from './test-helpers.ts';
@@ -44,10 +46,10 @@ export interface MollieSimulator extends SimulatorHandle {
 
 type Handler = (ctx: MollieContext, req: AuthedRequest) => SimResponse;
 
-/** The API key of a `Bearer test_…` header; live keys and access tokens are refused by the sandbox. */
-function testKey(header: string | undefined): string | null {
-  const m = /^Bearer\s+(test_[A-Za-z0-9_-]+)\s*$/i.exec(header ?? '');
-  return m?.[1] ?? null;
+interface Endpoint {
+  handler: Handler;
+  access: Access;
+  idempotent: boolean;
 }
 
 /** Key order and whitespace in the JSON body do not make a retry "different parameters". */
@@ -104,57 +106,55 @@ export async function startMollieSimulator(options: MollieSimulatorOptions = {})
   };
   const faults = new Faults();
 
-  function serve(req: SimRequest, handler: Handler, idempotent: boolean): Promise<SimResponse> | SimResponse {
+  function serve(req: SimRequest, endpoint: Endpoint): Promise<SimResponse> | SimResponse {
     // Faults model Mollie misbehaving, so they never hit the (non-Mollie) test helpers.
-    if (req.path.startsWith('/v2/test-helpers/')) return execute(req, handler, idempotent);
+    if (endpoint.access === 'test-helpers') return execute(req, endpoint);
     return faults.apply(
       req,
       (status) => mollieError(status, faultDetail(status)),
-      () => execute(req, handler, idempotent),
+      () => execute(req, endpoint),
     );
   }
 
-  function execute(req: SimRequest, handler: Handler, idempotent: boolean): SimResponse {
-    const key = testKey(req.headers.authorization);
-    let out: SimResponse;
-    if (key === null) {
-      out = unauthorized();
-    } else {
-      const account = ctx.store.account(key);
-      const run = () => {
-        try {
-          return handler(ctx, { ...req, account });
-        } catch (error) {
-          if (error instanceof MollieHttpError) return error.toResponse();
-          throw error;
-        }
-      };
-      out = idempotent ? withIdempotency(req, account, run) : run();
+  function execute(raw: SimRequest, { handler, access, idempotent }: Endpoint): SimResponse {
+    // A thrown error never reaches the idempotency store (only returned 2xx answers are kept).
+    try {
+      const { account, req } = authenticate(ctx.store, raw, access);
+      const run = () => handler(ctx, { ...req, account });
+      return idempotent ? withIdempotency(req, account, run) : run();
+    } catch (error) {
+      if (error instanceof MollieHttpError) return error.toResponse();
+      throw error;
     }
-    return out;
   }
 
-  const route = (method: string, pattern: string, handler: Handler, idempotent = false): Route => ({
+  const route = (
+    method: string,
+    pattern: string,
+    handler: Handler,
+    access: Access,
+    idempotent = false,
+  ): Route => ({
     method,
     pattern,
-    handler: (req) => serve(req, handler, idempotent),
+    handler: (req) => serve(req, { handler, access, idempotent }),
   });
 
   const handle = await startSimulator({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     routes: [
-      route('GET', '/v2/balances', listBalances),
+      route('GET', '/v2/balances', listBalances, 'balances'),
       // Before `/v2/balances/:id`, which would otherwise swallow the alias.
-      route('GET', '/v2/balances/primary', getPrimaryBalance),
-      route('GET', '/v2/balances/:id', getBalance),
-      route('POST', '/v2/payouts', createPayout, true),
-      route('GET', '/v2/payouts', listPayouts),
-      route('GET', '/v2/payouts/:id', getPayout),
-      route('DELETE', '/v2/payouts/:id', deletePayout, true),
-      route('POST', '/v2/test-helpers/payouts/:id/advance', advance),
-      route('POST', '/v2/test-helpers/payouts/:id/fail', fail),
-      route('PATCH', '/v2/test-helpers/balances/:id', patchBalance),
+      route('GET', '/v2/balances/primary', getPrimaryBalance, 'balances'),
+      route('GET', '/v2/balances/:id', getBalance, 'balances'),
+      route('POST', '/v2/payouts', createPayout, 'payouts', true),
+      route('GET', '/v2/payouts', listPayouts, 'payouts'),
+      route('GET', '/v2/payouts/:id', getPayout, 'payouts'),
+      route('DELETE', '/v2/payouts/:id', deletePayout, 'payouts', true),
+      route('POST', '/v2/test-helpers/payouts/:id/advance', advance, 'test-helpers'),
+      route('POST', '/v2/test-helpers/payouts/:id/fail', fail, 'test-helpers'),
+      route('PATCH', '/v2/test-helpers/balances/:id', patchBalance, 'test-helpers'),
     ],
     notFound: () => mollieError(404, 'The requested resource does not exist.'),
     internalError: () => mollieError(500, faultDetail(500)),

@@ -1,5 +1,6 @@
-// In-memory state of the Mollie simulator. Each distinct `test_…` API key is its own account, so
-// tests (and gateway tenants) never see each other's balances or payouts. Money is kept in integer
+// In-memory state of the Mollie simulator. Each distinct credential suffix is its own account
+// (`test_<suffix>` and `access_<suffix>` share it, see auth.ts), so tests (and gateway tenants)
+// never see each other's balances or payouts. Money is kept in integer
 // minor units and converted to Mollie's exact decimal strings only at the wire.
 import { randomBytes } from 'node:crypto';
 import type { SimResponse } from '../http.ts';
@@ -106,14 +107,22 @@ export class MollieStore {
     return ++this.seq;
   }
 
-  /** The account behind an API key, seeded on first use with a primary EUR and a GBP balance. */
-  account(apiKey: string): Account {
-    let account = this.accounts.get(apiKey);
+  /** The test-mode account of a credential suffix, seeded on first use with a primary EUR and a GBP balance. */
+  account(suffix: string): Account {
+    let account = this.accounts.get(suffix);
     if (!account) {
       account = { balances: this.seed(), payouts: [], idempotency: new Map() };
-      this.accounts.set(apiKey, account);
+      this.accounts.set(suffix, account);
     }
     return account;
+  }
+
+  /**
+   * What an access token sees in live mode: the sandbox has no live data, so a fresh empty account
+   * per request (nothing can be created in it: a payout needs one of its balances).
+   */
+  liveAccount(): Account {
+    return { balances: [], payouts: [], idempotency: new Map() };
   }
 
   private seed(): BalanceState[] {

@@ -1,6 +1,7 @@
 // Test-helper API. NOT part of Mollie: real payouts move on Mollie's own schedule and balances are
-// configured in the Dashboard, so tests and the sandbox need a way to drive both. Same auth and
-// error bodies as the real endpoints; a payout or balance of another API key is a 404.
+// configured in the Dashboard, so tests and the sandbox need a way to drive both. Either credential
+// (`test_` key or `access_` token) reaches its test-mode account, `testmode` is ignored, and the
+// error bodies are the real endpoints'; a payout or balance of another account is a 404.
 //
 //   POST  /v2/test-helpers/payouts/{id}/advance   one lifecycle step (requested → initiated →
 //                                                 processing-at-bank → completed); 409 when final
