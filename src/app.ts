@@ -82,6 +82,9 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         : false,
     webhooks,
     log,
+    // Every attempt may take the full timeout, plus backoff: twice that, and then some.
+    idempotencyLeaseSeconds:
+      Math.ceil((2 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 1)) / 1000) + 5,
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -13,4 +13,9 @@ export type Scope = (typeof SCOPES)[number];
 export interface GatewayContext {
   principal: Principal | null;
   gateway: GatewayService;
+  /**
+   * Objects this request created or changed: the caller may see those without the read scope
+   * (a write-only key gets back the payout it just created).
+   */
+  granted: WeakSet<object>;
 }

@@ -25,6 +25,8 @@ export interface GatewayDeps {
   graphiql: false | { headers?: string };
   webhooks: Partial<Record<ProviderName, WebhookVerifier>>;
   log: Logger;
+  /** See ServiceOptions.leaseSeconds. */
+  idempotencyLeaseSeconds: number;
   now?: () => number;
 }
 
@@ -120,7 +122,7 @@ function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): 
 
 export function createGateway(deps: GatewayDeps) {
   const registry = new AdapterRegistry(deps.adapters);
-  const gateway = new GatewayService(registry, deps.state);
+  const gateway = new GatewayService(registry, deps.state, { leaseSeconds: deps.idempotencyLeaseSeconds });
   /** Verified webhook deliveries per provider (operational visibility until events are processed). */
   const webhooksReceived: Partial<Record<ProviderName, number>> = {};
   const yoga = createYoga<object, GatewayContext>({
@@ -141,6 +143,7 @@ export function createGateway(deps: GatewayDeps) {
     context: ({ request }) => ({
       principal: deps.apiKeys.authenticate(request.headers.get('authorization')),
       gateway,
+      granted: new WeakSet(),
     }),
   });
   let server: Server | null = null;

@@ -1,12 +1,12 @@
 import type { BankAccount } from '../domain/account.ts';
 import { nodeKey } from '../domain/ids.ts';
-import { builder } from './builder.ts';
+import { builder, grant } from './builder.ts';
 import { PayoutProviderEnum } from './enums.ts';
-import { COMMON_ERRORS } from './errors.ts';
+import { CREATE_ERRORS } from './errors.ts';
 
 export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount>('BankAccount'), {
   description: 'A payout destination. Only the last four digits of the number are ever returned.',
-  authScopes: { 'bank_accounts:read': true },
+  authScopes: (b) => ({ $any: { 'bank_accounts:read': true, granted: b } }),
   id: { resolve: (b) => nodeKey(b.provider, b.providerBankAccountId) },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerBankAccountId' in v,
   load: (keys: string[], ctx) => ctx.gateway.loadBankAccounts(keys),
@@ -79,10 +79,10 @@ builder.mutationField('createBankAccount', (t) =>
   t.field({
     type: CreateBankAccountSuccess,
     authScopes: { 'bank_accounts:write': true },
-    errors: { types: COMMON_ERRORS, directResult: true, union: { name: 'CreateBankAccountResult' } },
+    errors: { types: CREATE_ERRORS, directResult: true, union: { name: 'CreateBankAccountResult' } },
     args: { input: t.arg({ type: CreateBankAccountInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      bankAccount: await ctx.gateway.createBankAccount(ctx.principal!, input),
+      bankAccount: grant(ctx, await ctx.gateway.createBankAccount(ctx.principal!, input)),
     }),
   }),
 );

@@ -10,7 +10,9 @@ import { SCOPES, type GatewayContext, type Scope } from '../context.ts';
 
 /** Every scope a failed check asked for, so the error can name what the key is missing. */
 function missingScopes(failure: AuthFailure): string[] {
-  if (failure.kind === 'AuthScope') return [failure.scope];
+  // Only real scopes are worth naming; `granted` is this request's own objects.
+  if (failure.kind === 'AuthScope')
+    return (SCOPES as readonly string[]).includes(failure.scope) ? [failure.scope] : [];
   if (failure.kind === 'AnyAuthScopes' || failure.kind === 'AllAuthScopes')
     return failure.failures.flatMap(missingScopes);
   return [];
@@ -18,7 +20,8 @@ function missingScopes(failure: AuthFailure): string[] {
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
-  AuthScopes: Record<Scope, boolean>;
+  AuthScopes: Record<Scope, boolean> & { granted: object };
+
   DefaultFieldNullability: false;
   Scalars: {
     Decimal: { Input: string; Output: string };
@@ -32,11 +35,13 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: (ctx) =>
-      Object.fromEntries(SCOPES.map((s) => [s, ctx.principal?.scopes.has(s) ?? false])) as Record<
+    authScopes: (ctx) => ({
+      ...(Object.fromEntries(SCOPES.map((s) => [s, ctx.principal?.scopes.has(s) ?? false])) as Record<
         Scope,
         boolean
-      >,
+      >),
+      granted: (obj: object) => ctx.granted.has(obj),
+    }),
     unauthorizedError: (_parent, _ctx, info, result) => {
       const scopes = [...new Set(missingScopes(result.failure))];
       return new GraphQLError(
@@ -54,3 +59,9 @@ export const builder = new SchemaBuilder<{
   },
   errors: { defaultTypes: [] },
 });
+
+/** Lets this request's caller see `obj` (see GatewayContext.granted). */
+export function grant<T extends object>(ctx: GatewayContext, obj: T): T {
+  ctx.granted.add(obj);
+  return obj;
+}

@@ -69,4 +69,6 @@ export const COMMON_ERRORS = [
   ProviderRejectedError,
   ProviderUnavailableError,
 ];
-export const PAYOUT_ERRORS = [...COMMON_ERRORS, InsufficientFundsError, InvalidStateError];
+/** InvalidStateError is common too: a create whose idempotencyKey is still in flight is refused with it. */
+export const CREATE_ERRORS = [...COMMON_ERRORS, InvalidStateError];
+export const PAYOUT_ERRORS = [...CREATE_ERRORS, InsufficientFundsError];

@@ -1,7 +1,7 @@
 import { nodeKey } from '../domain/ids.ts';
 import { allowedActions, type Payout } from '../domain/payout.ts';
 import { BankAccountRef } from './bank-account.ts';
-import { builder } from './builder.ts';
+import { builder, grant } from './builder.ts';
 import { PayoutActionEnum, PayoutMethodEnum, PayoutProviderEnum, PayoutStatusEnum } from './enums.ts';
 import { PAYOUT_ERRORS } from './errors.ts';
 import { MoneyInput, MoneyRef } from './money.ts';
@@ -14,7 +14,7 @@ const PayoutFailureRef = builder.simpleObject('PayoutFailure', {
 });
 
 export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'), {
-  authScopes: { 'payouts:read': true },
+  authScopes: (p) => ({ $any: { 'payouts:read': true, granted: p } }),
   id: { resolve: (p) => nodeKey(p.provider, p.providerPayoutId) },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerPayoutId' in v,
   load: (keys: string[], ctx) => ctx.gateway.loadPayouts(keys),
@@ -113,7 +113,7 @@ builder.mutationFields((t) => ({
     errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CreatePayoutResult' } },
     args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      payout: await ctx.gateway.createPayout(ctx.principal!, input),
+      payout: grant(ctx, await ctx.gateway.createPayout(ctx.principal!, input)),
     }),
   }),
   cancelPayout: t.field({
@@ -121,6 +121,8 @@ builder.mutationFields((t) => ({
     authScopes: { 'payouts:write': true },
     errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CancelPayoutResult' } },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => ({ payout: await ctx.gateway.cancelPayout(String(id)) }),
+    resolve: async (_root, { id }, ctx) => ({
+      payout: grant(ctx, await ctx.gateway.cancelPayout(String(id))),
+    }),
   }),
 }));

@@ -10,6 +10,7 @@ import type { ProviderName } from '../domain/provider.ts';
 import { DISPLAY_NAMES } from '../providers/registry.ts';
 import type { Operation, PayoutFilter, PayoutProviderAdapter, Requirement } from '../providers/types.ts';
 import type { StateStore } from '../state/types.ts';
+import { canonicalJson } from '../util/json.ts';
 import { mergedConnection, type Connection } from './connection.ts';
 import type { AdapterRegistry } from './registry.ts';
 
@@ -44,6 +45,7 @@ export interface CreateBankAccountInput {
   idempotencyKey: string;
 }
 
+/** How long a finished create is remembered under its key. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const newestFirst = (a: Payout, b: Payout) => a.createdAt > b.createdAt;
@@ -66,10 +68,20 @@ function idempotencyKeyOf(key: string): string {
   return key;
 }
 
+export interface ServiceOptions {
+  /**
+   * How long a create in flight holds its key. Longer than any provider call with its retries, so
+   * two instances never send at once; short, so a crashed instance does not lock the key for a day
+   * (taking an expired lease is safe: the provider key is the same, and the provider deduplicates).
+   */
+  leaseSeconds: number;
+}
+
 export class GatewayService {
   constructor(
     readonly registry: AdapterRegistry,
     private readonly state: StateStore,
+    private readonly options: ServiceOptions,
   ) {}
 
   /** A client's global id of `type`, as provider and provider id. */
@@ -93,9 +105,9 @@ export class GatewayService {
   }
 
   /** Resolves a client id of `type` to the provider's id, checking it belongs to `provider`. */
-  private ref(globalId: string, type: string, field: string, provider?: ProviderName): string {
+  private ref(globalId: string, type: string, field: string, provider: ProviderName): string {
     const ref = decodeGlobalId(globalId, [type], field);
-    if (provider && ref.provider !== provider) {
+    if (ref.provider !== provider) {
       throw new ValidationError(
         field,
         `${field} belongs to ${DISPLAY_NAMES[ref.provider]}, not ${DISPLAY_NAMES[provider]}.`,
@@ -118,8 +130,9 @@ export class GatewayService {
   }
 
   /**
-   * Runs a create at most once per (client, provider, operation, idempotencyKey). The provider key
-   * is derived from the same tuple, so even a retry after a lost answer cannot pay twice.
+   * Runs a create at most once per (client, operation, idempotencyKey); the provider is part of the
+   * request, so the same key sent to another provider is a mismatch, not a second payout. The
+   * provider key is derived from the same tuple: even a retry after a lost answer cannot pay twice.
    */
   private async once<T>(
     principal: Principal,
@@ -131,9 +144,9 @@ export class GatewayService {
     idOf: (result: T) => string,
     replay: (id: string) => Promise<T>,
   ): Promise<T> {
-    const key = sha256(`${principal.id}\0${provider}\0${op}\0${idempotencyKeyOf(clientKey)}`);
-    const fingerprint = sha256(JSON.stringify(request));
-    const found = await this.state.idempotency.reserve(key, fingerprint, IDEMPOTENCY_TTL_SECONDS);
+    const key = sha256(`${principal.id}\0${op}\0${idempotencyKeyOf(clientKey)}`);
+    const fingerprint = sha256(canonicalJson({ provider, request }));
+    const found = await this.state.idempotency.reserve(key, fingerprint, this.options.leaseSeconds);
     if (found.kind === 'mismatch') {
       throw new ValidationError(
         'idempotencyKey',
@@ -241,7 +254,7 @@ export class GatewayService {
   }
 
   async cancelPayout(globalId: string): Promise<Payout> {
-    const ref = decodeGlobalId(globalId, ['Payout'], 'id');
+    const ref = this.refOf(globalId, 'Payout');
     return this.registry.operation(ref.provider, 'cancelPayout')(ref.id);
   }
 

@@ -2,7 +2,7 @@
 // provider timeout after sending never turns into a second payout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, startTestApp, stateKinds, type TestApp } from '../helpers/app.ts';
-import { CreateBankAccount, CreatePayout, ListBankAccounts, ListPayouts } from './operations.ts';
+import { Balances, CreateBankAccount, CreatePayout, ListBankAccounts, ListPayouts } from './operations.ts';
 
 describe.each(stateKinds())('idempotency with %s state', (state) => {
   let t: TestApp;
@@ -48,13 +48,56 @@ describe.each(stateKinds())('idempotency with %s state', (state) => {
     expect(countRequests(t.casapay, 'POST', /^\/v1\/payouts$/, from)).toBe(0);
   });
 
-  it('keeps keys of different API clients apart', async () => {
+  it('keeps keys of different API clients apart; a write-only key gets its payout back', async () => {
     const key = `shared-${state}-${Date.now()}`;
+    const from = t.casapay.requests.length;
     const a = (await t.exec(CreatePayout, { input: input(key) }, 'full')).data!.createPayout;
-    const b = (await t.exec(CreatePayout, { input: input(key, '8.00') }, 'writeOnly')).data;
-    expect(a.__typename).toBe('CreatePayoutSuccess');
-    // The write-only key may create, but not read the payout back: its create is not a replay.
-    expect(JSON.stringify(b)).not.toContain('VALIDATION_FAILED');
+    const b = await t.exec(CreatePayout, { input: input(key, '8.00') }, 'writeOnly');
+    if (a.__typename !== 'CreatePayoutSuccess') throw new Error(JSON.stringify(a));
+    // The payout itself needs no read scope here; only its destination (bank_accounts:read) does.
+    expect(b.data!.createPayout).toMatchObject({
+      __typename: 'CreatePayoutSuccess',
+      payout: { amount: { amount: '8.00' }, destination: null },
+    });
+    expect(b.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      requiredScopes: ['bank_accounts:read'],
+    });
+    expect(countRequests(t.casapay, 'POST', /^\/v1\/payouts$/, from)).toBe(2);
+  });
+
+  it('treats the same key sent to another provider as a different request, not a second payout', async () => {
+    const key = `cross-${state}-${Date.now()}`;
+    expect((await t.exec(CreatePayout, { input: input(key) })).data!.createPayout.__typename).toBe(
+      'CreatePayoutSuccess',
+    );
+    const eur = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find(
+      (b) => b.currency === 'EUR',
+    )!;
+    const from = t.mollie.requests.length;
+    const other = await t.exec(CreatePayout, {
+      input: {
+        provider: 'MOLLIE',
+        sourceId: eur.id,
+        amount: { amount: '5.00', currency: 'EUR' },
+        idempotencyKey: key,
+      },
+    });
+    expect(other.data!.createPayout).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'idempotencyKey',
+    });
+    expect(countRequests(t.mollie, 'POST', /^\/v2\/payouts$/, from)).toBe(0);
+  });
+
+  it('does not care about the key order of metadata', async () => {
+    const key = `order-${state}-${Date.now()}`;
+    const first = await t.exec(CreatePayout, { input: { ...input(key), metadata: { a: '1', b: '2' } } });
+    const second = await t.exec(CreatePayout, { input: { ...input(key), metadata: { b: '2', a: '1' } } });
+    const [p, q] = [first.data!.createPayout, second.data!.createPayout];
+    if (p.__typename !== 'CreatePayoutSuccess' || q.__typename !== 'CreatePayoutSuccess')
+      throw new Error(JSON.stringify([p, q]));
+    expect(q.payout.id).toBe(p.payout.id);
   });
 
   it('lets concurrent duplicates through exactly once', async () => {
@@ -88,6 +131,27 @@ describe.each(stateKinds())('idempotency with %s state', (state) => {
       .toBe(2);
     const after = await payoutIdsSince(since);
     expect(after.length - before.length).toBe(1);
+  });
+
+  it('answers a bank-account create still in flight with InvalidStateError, inside the union', async () => {
+    const key = `ba-race-${state}-${Date.now()}`;
+    const make = () =>
+      t.exec(CreateBankAccount, {
+        input: {
+          provider: 'CASAPAY',
+          holderName: 'Race Ltd',
+          country: 'GB',
+          currency: 'GBP',
+          sortCode: '108800',
+          accountNumber: '33334444',
+          idempotencyKey: key,
+        },
+      });
+    const results = await Promise.all([make(), make(), make()]);
+    for (const r of results) expect(r.errors).toBeUndefined();
+    const kinds = results.map((r) => r.data!.createBankAccount.__typename).sort();
+    expect(kinds).toContain('CreateBankAccountSuccess');
+    for (const k of kinds) expect(['CreateBankAccountSuccess', 'InvalidStateError']).toContain(k);
   });
 
   it('applies to bank accounts too', async () => {
