@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { ApiKeys, developmentKey } from './auth.ts';
 import type { Config } from './config.ts';
 import type { ProviderName } from './domain/provider.ts';
-import type { ProviderModule, ProviderSettings, SandboxSimulator } from './providers/module.ts';
+import type {
+  ProviderModule,
+  ProviderSettings,
+  SandboxCredentials,
+  SandboxSimulator,
+} from './providers/module.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
 import type { Logger, PayoutProviderAdapter } from './providers/types.ts';
 import { createGateway, type WebhookVerifier } from './server.ts';
@@ -26,8 +31,8 @@ async function openState(config: Config, log: Logger, prefix?: string): Promise<
 
 interface Sandbox {
   simulators: Map<ProviderName, SandboxSimulator>;
-  /** The test key of each provider's sandbox account, so a developer can curl the same data. */
-  keys: Map<ProviderName, string>;
+  /** Each provider's sandbox account credentials, so a developer can curl the same data. */
+  credentials: Map<ProviderName, SandboxCredentials>;
 }
 
 async function providerSettings(
@@ -39,7 +44,7 @@ async function providerSettings(
   const simulator = await module.sandbox.start(0);
   const credentials = module.sandbox.credentials(config);
   sandbox.simulators.set(module.name, simulator);
-  sandbox.keys.set(module.name, credentials.apiKey);
+  sandbox.credentials.set(module.name, credentials);
   return {
     ...credentials,
 
@@ -50,7 +55,7 @@ async function providerSettings(
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}) {
   const state = await openState(config, log, options.statePrefix);
-  const sandbox: Sandbox = { simulators: new Map(), keys: new Map() };
+  const sandbox: Sandbox = { simulators: new Map(), credentials: new Map() };
   const { simulators } = sandbox;
   const adapters: PayoutProviderAdapter[] = [];
   const webhooks: Partial<Record<ProviderName, WebhookVerifier>> = {};
@@ -95,7 +100,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     url,
     gateway,
     simulators,
-    sandboxKeys: sandbox.keys,
+    sandboxCredentials: sandbox.credentials,
     webhookSecrets: secrets,
     developmentKey: dev?.key ?? null,
     async close() {

@@ -14,11 +14,16 @@ const apiKeys = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.string().min(16, 'each key must be at least 16 characters'), z.array(z.enum(SCOPES))));
+  .pipe(
+    z
+      .record(z.string().min(16, 'each key must be at least 16 characters'), z.array(z.enum(SCOPES)))
+      .refine((keys) => Object.keys(keys).length > 0, 'must map at least one key to its scopes'),
+  );
 
 const base = {
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Defaults to loopback in sandbox mode: GraphiQL there carries a development key with every scope. */
+  HOST: z.string().min(1).optional(),
   GATEWAY_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
   REDIS_URL: z.url().optional(),
   GATEWAY_API_KEYS: apiKeys.optional(),
@@ -29,7 +34,7 @@ const base = {
 
 const schema = z.object(Object.assign({}, base, ...PROVIDER_MODULES.map((m) => m.env)) as typeof base);
 
-export type Config = z.infer<typeof schema> & Record<string, unknown>;
+export type Config = Omit<z.infer<typeof schema>, 'HOST'> & { HOST: string } & Record<string, unknown>;
 
 export class ConfigError extends Error {}
 
@@ -44,6 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data as Config;
+  config.HOST ??= config.GATEWAY_MODE === 'sandbox' ? '127.0.0.1' : '0.0.0.0';
+
   if (config.GATEWAY_MODE === 'live' && !config.GATEWAY_API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  GATEWAY_API_KEYS: required in live mode');
   }

@@ -20,7 +20,8 @@ async function main() {
   if (config.GATEWAY_MODE === 'sandbox') {
     lines.push(`GraphiQL: open ${app.url}/graphql in a browser`);
     for (const [name, sim] of app.simulators) {
-      lines.push(`  ${name} sandbox simulator: ${sim.url}  (account key ${app.sandboxKeys.get(name)})`);
+      const credentials = Object.values(app.sandboxCredentials.get(name) ?? {}).join(', ');
+      lines.push(`  ${name} sandbox simulator: ${sim.url}  (the gateway's account: ${credentials})`);
     }
   }
   if (app.developmentKey) {

@@ -35,7 +35,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 const PING_TIMEOUT_MS = 3000;
 
-async function probe(check: () => Promise<void>): Promise<string> {
+/** 'ok' or 'unavailable'; /readyz is unauthenticated, so the reason goes to the log only. */
+async function probe(name: string, check: () => Promise<void>, log: Logger): Promise<string> {
   try {
     await Promise.race([
       check(),
@@ -43,7 +44,8 @@ async function probe(check: () => Promise<void>): Promise<string> {
     ]);
     return 'ok';
   } catch (error) {
-    return `unavailable: ${(error as Error).message}`;
+    log.warn({ check: name, reason: (error as Error).message }, 'readiness check failed');
+    return 'unavailable';
   }
 }
 
@@ -57,10 +59,13 @@ function routes(
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
-        const checks: Record<string, string> = { state: await probe(() => deps.state.ping()) };
+        const checks: Record<string, string> = {
+          state: await probe('state', () => deps.state.ping(), deps.log),
+        };
         const results = await Promise.all(
-          registry.enabled().map(async (a) => [a.name, await probe(() => a.ping())]),
+          registry.enabled().map(async (a) => [a.name, await probe(a.name, () => a.ping(), deps.log)]),
         );
+
         Object.assign(checks, Object.fromEntries(results));
         const ready = Object.values(checks).every((c) => c === 'ok');
         return endResponse(json(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks }));

@@ -34,7 +34,18 @@ describe('loadConfig', () => {
     ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('k_secret') }));
   });
 
-  it('refuses live mode without API keys', () => {
+  it('listens on loopback in sandbox mode and on every interface in live mode, unless HOST says otherwise', () => {
+    const keys = '{"k_ops_0123456789abcdef": ["payouts:read"]}';
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ GATEWAY_MODE: 'live', GATEWAY_API_KEYS: keys }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('refuses live mode without API keys, and an empty key map', () => {
+    expect(() => loadConfig({ GATEWAY_API_KEYS: '{}' })).toThrow(
+      /GATEWAY_API_KEYS: must map at least one key/,
+    );
+
     expect(() => loadConfig({ GATEWAY_MODE: 'live' })).toThrow(/GATEWAY_API_KEYS: required in live mode/);
   });
 

@@ -198,7 +198,7 @@ describe('cancelPayout errors', () => {
       `${t.casapay.url}/v1/test_helpers/payouts/${created.payout.providerPayoutId}/advance`,
       {
         method: 'POST',
-        headers: { authorization: `Bearer ${t.app.sandboxKeys.get('CASAPAY')}` },
+        headers: { authorization: `Bearer ${t.app.sandboxCredentials.get('CASAPAY')!.apiKey}` },
       },
     );
     expect(res.status).toBe(200);

@@ -2,7 +2,14 @@
 // provider timeout after sending never turns into a second payout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRequests, startTestApp, stateKinds, type TestApp } from '../helpers/app.ts';
-import { Balances, CreateBankAccount, CreatePayout, ListBankAccounts, ListPayouts } from './operations.ts';
+import {
+  Balances,
+  CancelPayout,
+  CreateBankAccount,
+  CreatePayout,
+  ListBankAccounts,
+  ListPayouts,
+} from './operations.ts';
 
 describe.each(stateKinds())('idempotency with %s state', (state) => {
   let t: TestApp;
@@ -152,6 +159,23 @@ describe.each(stateKinds())('idempotency with %s state', (state) => {
     const kinds = results.map((r) => r.data!.createBankAccount.__typename).sort();
     expect(kinds).toContain('CreateBankAccountSuccess');
     for (const k of kinds) expect(['CreateBankAccountSuccess', 'InvalidStateError']).toContain(k);
+  });
+
+  it('reports a cancel whose answer was lost as done, not as "not cancelable"', async () => {
+    const created = (
+      await t.exec(CreatePayout, { input: input(`lost-cancel-${state}-${Date.now()}`, '3.00') })
+    ).data!.createPayout;
+    if (created.__typename !== 'CreatePayoutSuccess') throw new Error(JSON.stringify(created));
+    // CasaPay cancels, but answers after the gateway has given up; the retry must not be refused.
+    t.casapay.injectFault({ method: 'POST', pathPrefix: '/v1/payouts/', delayMs: 2000, count: 1 });
+    const from = t.casapay.requests.length;
+    const result = (await t.exec(CancelPayout, { id: created.payout.id })).data!.cancelPayout;
+    expect(result).toMatchObject({ __typename: 'CancelPayoutSuccess', payout: { status: 'CANCELED' } });
+    await expect
+      .poll(() => countRequests(t.casapay, 'POST', /^\/v1\/payouts\/po_\w+\/cancel$/, from), {
+        timeout: 4000,
+      })
+      .toBe(2);
   });
 
   it('applies to bank accounts too', async () => {

@@ -69,7 +69,7 @@ async function helper(t: TestApp, method: string, path: string, body?: unknown):
   const res = await fetch(`${t.mollie.url}/v2/test-helpers${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${t.app.sandboxKeys.get('MOLLIE')}`,
+      authorization: `Bearer ${t.app.sandboxCredentials.get('MOLLIE')!.apiKey}`,
       'content-type': 'application/json',
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -176,8 +176,9 @@ describe('Mollie discovery', () => {
       pending: { amount: '0.00', minorUnits: 0 },
     });
     // The global ids carry Mollie's own balance ids.
-    // Mollie's Balances API takes the organisation token (the sandbox's access_<suffix of the key>).
-    const token = `access_${t.app.sandboxKeys.get('MOLLIE')!.slice('test_'.length)}`;
+    // Mollie's Balances API takes the organisation token, which picks test mode per request.
+    const token = t.app.sandboxCredentials.get('MOLLIE')!.accessToken!;
+
     const direct = await fetch(`${t.mollie.url}/v2/balances?testmode=true`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,5 +1,6 @@
 // CasaPay over HTTP: one method per endpoint, responses validated against the wire schemas,
 // failures turned into the gateway's typed errors. Nothing here knows GraphQL.
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ProviderHttpClient, HttpRequest } from '../http.ts';
 import { toGatewayError, type ParamFields } from './mapper.ts';
@@ -85,9 +86,15 @@ export class CasaPayClient {
   }
 
   cancelPayout(id: string) {
-    // Cancelling twice is harmless (the second answers "not cancelable"), so it may be retried.
+    // One fresh key per cancel, re-sent by the transport's retries: when the first attempt worked
+    // but its answer was lost, the retry replays that success instead of "not cancelable".
     return this.call(
-      { method: 'POST', path: `/v1/payouts/${encodeURIComponent(id)}/cancel`, retryable: true },
+      {
+        method: 'POST',
+        path: `/v1/payouts/${encodeURIComponent(id)}/cancel`,
+        headers: { 'Idempotency-Key': randomUUID() },
+        retryable: true,
+      },
       payoutSchema,
     );
   }

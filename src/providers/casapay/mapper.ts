@@ -78,7 +78,15 @@ export type ParamFields = Record<string, string>;
 export function toGatewayError(status: number, error: WireError | null, fields: ParamFields): GatewayError {
   const message = error?.message ?? `CasaPay answered HTTP ${status}.`;
   if (status === 429 || status >= 500 || !error) return new ProviderUnavailableError('CASAPAY', message);
-  if (status === 401) return new ProviderRejectedError('CASAPAY', 'authentication_failed', message);
+  // CasaPay's own text quotes (part of) the key: say what to check instead.
+  if (status === 401) {
+    return new ProviderRejectedError(
+      'CASAPAY',
+      'authentication_failed',
+      'CasaPay refused the gateway’s credentials (CASAPAY_API_KEY).',
+    );
+  }
+
   if (error.code === 'resource_missing') return new NotFoundError(message);
   if (error.code === 'balance_insufficient') return new InsufficientFundsError(message);
   if (error.code === 'payout_not_cancelable') return new InvalidStateError(message);

@@ -183,8 +183,15 @@ const RULES: readonly Rule[] = [
   { status: 400, field: 'limit', error: (d) => new ValidationError('first', d) },
   { status: 404, error: (d) => new NotFoundError(d) },
   { status: 409, error: (d) => new InvalidStateError(d) },
-  { status: 401, error: (d) => new ProviderRejectedError('MOLLIE', 'authentication_failed', d) },
-  { status: 403, error: (d) => new ProviderRejectedError('MOLLIE', 'authentication_failed', d) },
+  ...[401, 403].map((status) => ({
+    status,
+    error: () =>
+      new ProviderRejectedError(
+        'MOLLIE',
+        'authentication_failed',
+        'Mollie refused the gateway’s credentials (MOLLIE_API_KEY, or MOLLIE_ACCESS_TOKEN for balances).',
+      ),
+  })),
 ];
 
 const fieldOf = (field: string | undefined) => (field === undefined ? undefined : (FIELDS[field] ?? field));
