@@ -31,12 +31,15 @@ const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 type Parsed = { minor: number } | { error: 'format' | 'precision' | 'size' };
 
-/** Exact decimal string to minor units with integer arithmetic only; never a float. */
-function decimalToMinor(value: string, exp: number): Parsed {
+/**
+ * Exact decimal string to minor units with integer arithmetic only; never a float. `lenient`
+ * accepts zeros past the exponent ("1500.00" HUF, as Mollie writes it); clients get no such slack.
+ */
+function decimalToMinor(value: string, exp: number, lenient: boolean): Parsed {
   const m = DECIMAL.exec(value);
   if (!m) return { error: 'format' };
   const frac = m[3] ?? '';
-  if (frac.replace(/0+$/, '').length > exp) return { error: 'precision' };
+  if ((lenient ? frac.replace(/0+$/, '') : frac).length > exp) return { error: 'precision' };
   const units = BigInt(m[2] ?? '0') * 10n ** BigInt(exp) + BigInt(frac.padEnd(exp, '0').slice(0, exp) || '0');
   const minor = Number(m[1] === '-' ? -units : units);
   return Number.isSafeInteger(minor) ? { minor } : { error: 'size' };
@@ -51,7 +54,7 @@ export function parseAmount(amount: string, currency: string, field: string): Mo
   if (!isKnownCurrency(code))
     throw new ValidationError(`${field}.currency`, `Unknown currency '${currency}'.`);
   const exp = currencyExponent(code);
-  const parsed = decimalToMinor(amount.trim(), exp);
+  const parsed = decimalToMinor(amount.trim(), exp, false);
   if ('error' in parsed) {
     const why = {
       format: `Amount '${amount}' is not a decimal number such as "10.00".`,
@@ -80,7 +83,9 @@ export function formatAmount(money: Money): string {
  */
 export function moneyFromDecimal(value: string, currency: string): Money {
   const code = currency.toUpperCase();
-  const parsed = isKnownCurrency(code) ? decimalToMinor(value, currencyExponent(code)) : { error: 'format' };
+  const parsed = isKnownCurrency(code)
+    ? decimalToMinor(value, currencyExponent(code), true)
+    : { error: 'format' };
   if ('error' in parsed) throw new Error(`Provider sent an invalid ${currency} amount '${value}'.`);
   return { minor: parsed.minor, currency: code };
 }

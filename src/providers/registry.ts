@@ -7,9 +7,9 @@ import { mollie } from './mollie/index.ts';
 
 export const PROVIDER_MODULES: readonly ProviderModule[] = [casapay, mollie];
 
-export const DISPLAY_NAMES: Record<ProviderName, string> = {
-  CASAPAY: 'CasaPay',
-  MOLLIE: 'Mollie',
-  TOKENIO: 'Token.io',
-  STRADDLE: 'Straddle',
-};
+/** Names for people: each module's own, and those of the providers not implemented yet. */
+export const DISPLAY_NAMES = Object.fromEntries([
+  ['TOKENIO', 'Token.io'],
+  ['STRADDLE', 'Straddle'],
+  ...PROVIDER_MODULES.map((m) => [m.name, m.displayName]),
+]) as Record<ProviderName, string>;

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** Random letters and digits, the shape of provider ids (`po_…`) and sandbox keys. */
+/** Random letters and digits: the shape of provider ids (`po_…`, `bal_…`) and sandbox keys. */
 export function randomAlnum(length: number): string {
-  // 256 % 62 skews a few characters slightly; fine for ids, not meant for secrets.
-  return [...randomBytes(length)].map((b) => ALNUM[b % ALNUM.length]).join('');
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
+  return out;
 }

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxClient, type CasaPayList } from '../../src/sandbox/casapay/client.ts';
+import { SandboxClient, type CasaPayList } from '../helpers/casapay-client.ts';
 import {
   startCasaPaySimulator,
   type CasaPayEvent,

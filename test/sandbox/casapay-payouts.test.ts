@@ -1,6 +1,6 @@
 // Payout create/retrieve/list/cancel and the balance they move, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SandboxClient, type CasaPayList } from '../../src/sandbox/casapay/client.ts';
+import { SandboxClient, type CasaPayList } from '../helpers/casapay-client.ts';
 import {
   startCasaPaySimulator,
   type CasaPayPayout,

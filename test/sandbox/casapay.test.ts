@@ -7,7 +7,7 @@ import {
   type CasaPayBalance,
   type CasaPayErrorBody,
   type CasaPayList,
-} from '../../src/sandbox/casapay/client.ts';
+} from '../helpers/casapay-client.ts';
 import {
   startCasaPaySimulator,
   type CasaPayBankAccount,

@@ -1,7 +1,7 @@
 // The Mollie adapter: payouts from a Mollie balance to that balance's own configured bank account
 // (its read-only `transferDestination`). Balances are the payout sources and, under the same ids,
 // the bank accounts; Mollie has no way to add a bank account through the API.
-import { randomBytes } from 'node:crypto';
+import { randomAlnum } from '../../util/random.ts';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
@@ -208,16 +208,10 @@ export const mollie: ProviderModule<typeof env> = {
     start: (port) => startMollieSimulator({ port }),
     // The sandbox's convention: test_<s> (payouts) and access_<s> (balances) are one organisation.
     credentials: (e) => {
-      const suffix = e.MOLLIE_API_KEY?.startsWith('test_') ? e.MOLLIE_API_KEY.slice(5) : alnum(30);
+      const suffix = e.MOLLIE_API_KEY?.startsWith('test_') ? e.MOLLIE_API_KEY.slice(5) : randomAlnum(30);
       return { apiKey: `test_${suffix}`, accessToken: `access_${suffix}` };
     },
   },
   createAdapter: createMollieAdapter,
   verifyWebhook: (raw, headers, secret) => verifyMollieSignature(raw, headers.get(SIGNATURE_HEADER), secret),
 };
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-function alnum(length: number): string {
-  return [...randomBytes(length)].map((b) => ALNUM[b % ALNUM.length]).join('');
-}

@@ -1,6 +1,7 @@
 // In-memory state. Like a provider's test mode, each distinct secret key is its own account, so
 // tests that each use a fresh key never see one another's payouts or balance movements.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomAlnum } from '../../util/random.ts';
 import type { SimResponse } from '../http.ts';
 
 export const CURRENCIES = ['eur', 'gbp'] as const;
@@ -72,12 +73,8 @@ export interface Account {
   idempotency: Map<string, IdempotencyEntry>;
 }
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
 export function newId(prefix: string, length = 24): string {
-  let out = prefix;
-  for (let i = 0; i < length; i++) out += ALNUM[randomInt(ALNUM.length)];
-  return out;
+  return prefix + randomAlnum(length);
 }
 
 export interface BankAccountInput {

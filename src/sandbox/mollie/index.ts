@@ -18,6 +18,7 @@ import {
 import { authenticate, type Access } from './auth.ts';
 import { getBalance, getPrimaryBalance, listBalances } from './balances.ts';
 import type { AuthedRequest, MollieContext } from './context.ts';
+import { canonicalJson } from '../../util/json.ts';
 import { MollieHttpError, faultDetail, mollieError } from './errors.ts';
 import { createPayout, deletePayout, getPayout, listPayouts } from './payouts.ts';
 import { MollieStore, type Account } from './store.ts';
@@ -54,18 +55,8 @@ interface Endpoint {
 
 /** Key order and whitespace in the JSON body do not make a retry "different parameters". */
 function canonical(rawBody: string): string {
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sortKeys)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-          )
-        : v;
   try {
-    return JSON.stringify(sortKeys(JSON.parse(rawBody)));
+    return canonicalJson(JSON.parse(rawBody));
   } catch {
     return rawBody;
   }

@@ -2,7 +2,7 @@
 // (`test_<suffix>` and `access_<suffix>` share it, see auth.ts), so tests (and gateway tenants)
 // never see each other's balances or payouts. Money is kept in integer
 // minor units and converted to Mollie's exact decimal strings only at the wire.
-import { randomBytes } from 'node:crypto';
+import { randomAlnum } from '../../util/random.ts';
 import type { SimResponse } from '../http.ts';
 
 export type BalanceStatus = 'active' | 'inactive';
@@ -59,14 +59,9 @@ export interface Account {
   idempotency: Map<string, IdempotentEntry>;
 }
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
 /** Mollie-looking token: prefix plus random alphanumerics (Mollie's own ids are 21 characters long). */
 export function newId(prefix: string, length = 21): string {
-  const bytes = randomBytes(length);
-  let out = prefix;
-  for (const b of bytes) out += ALNUM[b % ALNUM.length];
-  return out;
+  return prefix + randomAlnum(length);
 }
 
 /** Mollie timestamps are second-precision ISO 8601 with an explicit `+00:00` offset. */

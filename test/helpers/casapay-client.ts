@@ -1,7 +1,7 @@
 // A deliberately thin client for driving the simulator (tests, demos): it returns status, headers
 // and parsed body as-is, so callers can assert on exactly what went over the wire.
 import { randomBytes } from 'node:crypto';
-import type { BankAccount, Payout } from './store.ts';
+import type { BankAccount, Payout } from '../../src/sandbox/casapay/store.ts';
 
 export interface CasaPayErrorBody {
   error: { type: string; code?: string; message: string; param?: string };
