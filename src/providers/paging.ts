@@ -1,5 +1,8 @@
 // Filling one page when part of a filter can only be applied on our side: keep reading the
-// provider's pages until `limit` items match or the provider has no more.
+// provider's pages until `limit` items match or the provider has no more. A filter that matches
+// rarely could cost unbounded provider calls, so one page reads at most MAX_PROVIDER_PAGES; a page
+// cut short that way says where the scan stopped (`resumeAfterId`), so the next page continues
+// from there instead of re-reading the same provider pages forever.
 import type { Page } from './types.ts';
 
 /** Bounds the provider calls one page may cost when most items are filtered out. */
@@ -27,5 +30,6 @@ export async function fillPage<T>(
     if (!page.hasMore || !last) return { items, hasMore: false };
     cursor = idOf(last);
   }
-  return { items, hasMore: true };
+  // Capped: everything up to `cursor` (the last item scanned) has been looked at.
+  return { items, hasMore: true, ...(cursor !== null ? { resumeAfterId: cursor } : {}) };
 }

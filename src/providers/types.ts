@@ -49,6 +49,11 @@ export interface PageQuery<F = undefined> {
 export interface Page<T> {
   items: T[];
   hasMore: boolean;
+  /**
+   * Set when the page stopped early (a capped client-side filter scan): the id of the last item the
+   * provider was read up to, so the next page starts there rather than after the last item returned.
+   */
+  resumeAfterId?: string;
 }
 
 export type Requirement = 'REQUIRED' | 'OPTIONAL' | 'FORBIDDEN';

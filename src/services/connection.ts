@@ -2,7 +2,7 @@
 // last item the client has seen (or that the provider is exhausted); each page is a k-way merge
 // of the providers' own pages, so every provider's order is kept and nothing is skipped.
 import { ValidationError } from '../domain/errors.ts';
-import type { ProviderName } from '../domain/provider.ts';
+import { isProviderName, type ProviderName } from '../domain/provider.ts';
 import type { Page } from '../providers/types.ts';
 
 type CursorState = Partial<Record<ProviderName, string | null>>;
@@ -25,13 +25,23 @@ export interface Connection<T> {
 
 const encode = (s: CursorState) => Buffer.from(JSON.stringify(s), 'utf8').toString('base64url');
 
+// Only shapes encode() produces get through: anything else would reach a provider as an id.
+const isCursorState = (value: unknown): value is CursorState =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.entries(value).every(
+    ([k, v]) => isProviderName(k) && (v === DONE || (typeof v === 'string' && v.length > 0)),
+  );
+
 function decode(cursor: string): CursorState {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as CursorState;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    // not JSON: refused below
   }
+  if (isCursorState(value)) return value;
   throw new ValidationError('after', `'${cursor}' is not a cursor this API issued.`);
 }
 
@@ -69,10 +79,20 @@ export async function mergedConnection<T>(
   const heads = pages.map(() => 0);
   const edges: Edge<T>[] = [];
   const cursor: CursorState = { ...state };
-  // A provider with nothing left is not asked again on the next page.
-  for (const [i, page] of pages.entries())
-    if (!page.items.length && !page.hasMore) cursor[live[i]!.provider] = DONE;
-  while (edges.length < limit) {
+  // Where a provider stands once its whole page is consumed: done, or past everything it scanned
+  // (a capped filter scan may have read well beyond its last match).
+  const endOf = (page: Page<T>, lastId: string | null | undefined) =>
+    !page.hasMore ? DONE : (page.resumeAfterId ?? lastId);
+  for (const [i, page] of pages.entries()) {
+    if (page.items.length) continue;
+    const provider = live[i]!.provider;
+    const at = endOf(page, state[provider]);
+    if (at !== undefined) cursor[provider] = at;
+  }
+  // A source whose page is used up but that has more is out of the running, and its next items
+  // may be newer than anything left in the other pages: stop, the next page fetches them first.
+  const exhausted = (page: Page<T>, i: number) => page.hasMore && heads[i] === page.items.length;
+  while (edges.length < limit && !pages.some(exhausted)) {
     let pick = -1;
     for (const [i, page] of pages.entries()) {
       const item = page.items[heads[i] ?? 0];
@@ -85,7 +105,7 @@ export async function mergedConnection<T>(
     const node = page.items[idx]!;
     heads[pick] = idx + 1;
     const provider = live[pick]!.provider;
-    cursor[provider] = heads[pick] === page.items.length && !page.hasMore ? DONE : idOf(node);
+    cursor[provider] = heads[pick] === page.items.length ? endOf(page, idOf(node)) : idOf(node);
     edges.push({ cursor: encode(cursor), node });
   }
   const hasNextPage = pages.some((p, i) => (heads[i] ?? 0) < p.items.length || p.hasMore);
@@ -95,7 +115,8 @@ export async function mergedConnection<T>(
       hasNextPage,
       hasPreviousPage: Boolean(after),
       startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      // Even a page with no edges moves the cursor on (past a capped scan), so the client can go on.
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encode(cursor) : null),
     },
   };
 }
