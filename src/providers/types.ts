@@ -83,6 +83,7 @@ export interface PayoutProviderAdapter {
   listPayouts?(query: PageQuery<PayoutFilter>): Promise<Page<Payout>>;
   cancelPayout?(id: string): Promise<Payout>;
   listBalances?(): Promise<Balance[]>;
+  getBalance?(id: string): Promise<Balance>;
   getBankAccount?(id: string): Promise<BankAccount>;
   listBankAccounts?(query: PageQuery): Promise<Page<BankAccount>>;
   createBankAccount?(command: CreateBankAccountCommand): Promise<BankAccount>;
@@ -97,6 +98,7 @@ export const OPERATIONS = [
   'listPayouts',
   'cancelPayout',
   'listBalances',
+  'getBalance',
   'getBankAccount',
   'listBankAccounts',
   'createBankAccount',

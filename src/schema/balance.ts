@@ -1,5 +1,4 @@
 import { nodeKey } from '../domain/ids.ts';
-import { NotFoundError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { PayoutProviderEnum } from './enums.ts';
 import { MoneyRef } from './money.ts';
@@ -9,12 +8,11 @@ export const BalanceRef = builder.node(builder.objectRef<Balance>('Balance'), {
   authScopes: { 'balances:read': true },
   id: { resolve: (b) => nodeKey(b.provider, b.providerBalanceId) },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerBalanceId' in v,
-  loadOne: async (key, ctx) => {
+  loadOne: (key, ctx) => {
     const { provider, id } = ctx.gateway.refOfKey(key);
-    const found = (await ctx.gateway.balances(provider)).find((b) => b.providerBalanceId === id);
-    if (!found) throw new NotFoundError(`No such balance: '${id}'.`);
-    return found;
+    return ctx.gateway.registry.operation(provider, 'getBalance')(id);
   },
+
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
     currency: t.field({ type: 'CurrencyCode', resolve: (b) => b.currency }),

@@ -89,7 +89,11 @@ builder.queryField('providers', (t) =>
       PROVIDER_NAMES.map((provider) => ({
         provider,
         enabled: Boolean(ctx.gateway.registry.find(provider)),
-        capabilities: PROVIDER_MODULES.find((m) => m.name === provider)?.capabilities ?? null,
+        // An enabled adapter knows what its configuration allows (Mollie without an access token).
+        capabilities:
+          ctx.gateway.registry.find(provider)?.capabilities ??
+          PROVIDER_MODULES.find((m) => m.name === provider)?.capabilities ??
+          null,
       })),
   }),
 );

@@ -10,6 +10,7 @@ import type { ProviderModule } from '../../src/providers/module.ts';
 import {
   implementedOperations,
   OPERATIONS,
+  type CreateBankAccountCommand,
   type CreatePayoutCommand,
   type PayoutProviderAdapter,
 } from '../../src/providers/types.ts';
@@ -20,6 +21,8 @@ export interface ContractFixture {
   payoutCommand(adapter: PayoutProviderAdapter): Promise<Omit<CreatePayoutCommand, 'idempotencyKey'>>;
   /** A provider id that does not exist. */
   missingPayoutId: string;
+  /** A valid bank account, for providers that declare createBankAccount. */
+  bankAccountCommand?: Omit<CreateBankAccountCommand, 'idempotencyKey'>;
 }
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -28,7 +31,8 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
   describe(`${module.displayName} adapter contract`, () => {
     let adapter: PayoutProviderAdapter;
     let close: () => Promise<void>;
-    const has = (op: (typeof OPERATIONS)[number]) => module.capabilities.operations.includes(op);
+    // What this adapter, as configured, declares (the module's full list, with sandbox credentials).
+    const has = (op: (typeof OPERATIONS)[number]) => adapter.capabilities.operations.includes(op);
     const newKey = () => randomBytes(32).toString('hex');
 
     beforeAll(async () => {
@@ -47,7 +51,8 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
 
     it('declares exactly the operations it implements, with sane capabilities', () => {
       expect(adapter.name).toBe(module.name);
-      expect([...module.capabilities.operations].sort()).toEqual(implementedOperations(adapter).sort());
+      expect([...adapter.capabilities.operations].sort()).toEqual(implementedOperations(adapter).sort());
+      expect(adapter.capabilities.operations).toEqual(module.capabilities.operations);
       expect(module.capabilities.currencies.length).toBeGreaterThan(0);
       for (const c of module.capabilities.currencies) expect(isKnownCurrency(c), c).toBe(true);
       for (const statuses of Object.values(module.capabilities.payoutActions)) {
@@ -78,6 +83,7 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
         expect(b.available.currency).toBe(b.currency);
         expect(b.pending.currency).toBe(b.currency);
         expect(Number.isSafeInteger(b.available.minor)).toBe(true);
+        if (has('getBalance')) expect(await adapter.getBalance!(b.providerBalanceId)).toEqual(b);
       }
     });
 
@@ -107,6 +113,9 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       );
       const listed = await adapter.listPayouts!({ afterId: null, limit: 5 });
       expect(listed.items[0]?.providerPayoutId).toBe(created.providerPayoutId);
+      // "After" means after: the item the cursor names is never repeated (Mollie's `from` includes it).
+      const rest = await adapter.listPayouts!({ afterId: created.providerPayoutId, limit: 5 });
+      expect(rest.items.map((p) => p.providerPayoutId)).not.toContain(created.providerPayoutId);
       const pending = await adapter.listPayouts!({
         afterId: null,
         limit: 5,
@@ -117,6 +126,23 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       if (!has('cancelPayout')) return expect(adapter.cancelPayout).toBeUndefined();
       expect((await adapter.cancelPayout!(created.providerPayoutId)).status).toBe('CANCELED');
       await expect(adapter.cancelPayout!(created.providerPayoutId)).rejects.toBeInstanceOf(InvalidStateError);
+    });
+
+    it('registers a bank account once per idempotency key and reads it back', async () => {
+      if (!has('createBankAccount')) return expect(adapter.createBankAccount).toBeUndefined();
+      const command = { ...fixture.bankAccountCommand!, idempotencyKey: newKey() };
+      const account = await adapter.createBankAccount!(command);
+      expect(account).toMatchObject({
+        provider: module.name,
+        country: command.country,
+        currency: command.currency,
+      });
+      expect(account.last4).toMatch(/^\w{4}$/);
+      expect((await adapter.createBankAccount!(command)).providerBankAccountId).toBe(
+        account.providerBankAccountId,
+      );
+      if (has('getBankAccount'))
+        expect(await adapter.getBankAccount!(account.providerBankAccountId)).toEqual(account);
     });
 
     it('answers NotFoundError for a payout it does not have', async () => {

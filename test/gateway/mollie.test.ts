@@ -138,6 +138,8 @@ describe('Mollie discovery', () => {
         'LIST_PAYOUTS',
         'CANCEL_PAYOUT',
         'LIST_BALANCES',
+        'GET_BALANCE',
+
         'GET_BANK_ACCOUNT',
         'LIST_BANK_ACCOUNTS',
       ],
@@ -220,7 +222,7 @@ describe('Mollie payouts through GraphQL', () => {
         last4: '0000',
         country: 'NL',
         currency: 'EUR',
-        status: 'configured',
+        status: 'active',
       },
     });
     expect(payout.providerPayoutId).toMatch(/^payout_[A-Za-z0-9]+$/);
@@ -452,7 +454,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       last4: '0000',
       country: 'NL',
       currency: 'EUR',
-      status: 'configured',
+      status: 'active',
     });
     expect(nodes.find((b) => b.currency === 'GBP')).toEqual({
       id: gbp.bankAccountId,
@@ -461,7 +463,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       last4: '5555',
       country: 'GB',
       currency: 'GBP',
-      status: 'configured',
+      status: 'active',
     });
     expect(list.data!.bankAccounts.pageInfo.hasNextPage).toBe(false);
     const raw = JSON.stringify(list);

@@ -12,6 +12,7 @@ import {
   NotFoundError,
   ProviderRejectedError,
   ProviderUnavailableError,
+  UnsupportedOperationError,
   ValidationError,
 } from '../../src/domain/errors.ts';
 import type { Payout } from '../../src/domain/payout.ts';
@@ -29,6 +30,7 @@ import {
   type PayoutProviderAdapter,
 } from '../../src/providers/types.ts';
 import { startMollieSimulator, type MollieSimulator } from '../../src/sandbox/mollie/index.ts';
+import { AdapterRegistry } from '../../src/services/registry.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -107,6 +109,36 @@ async function rejection(p: Promise<unknown>): Promise<GatewayError> {
 const postCount = () => sim.requests.filter((r) => r.method === 'POST' && r.path === '/v2/payouts').length;
 
 describe('capabilities', () => {
+  it('offers no balance operations without an organisation token, and still pays out', async () => {
+    const { accessToken: _none, ...keyOnly } = sandboxSettings();
+    const adapter = mollie.createAdapter(keyOnly, deps);
+    adapters.push(adapter);
+    const missing = ['listBalances', 'getBalance', 'getBankAccount', 'listBankAccounts'];
+    expect(adapter.capabilities.operations.filter((op) => missing.includes(op))).toEqual([]);
+    expect(implementedOperations(adapter).sort()).toEqual([...adapter.capabilities.operations].sort());
+    expect(adapter.capabilities.notes.at(-1)).toMatch(/MOLLIE_ACCESS_TOKEN is not set/);
+    const registry = new AdapterRegistry([adapter]);
+    expect(() => registry.operation('MOLLIE', 'listBalances')).toThrow(UnsupportedOperationError);
+    // The same organisation's balance, read with the token, is still a valid payout source.
+    const withToken = mollie.createAdapter(
+      { ...keyOnly, accessToken: `access_${keyOnly.apiKey.slice(5)}` },
+      deps,
+    );
+    adapters.push(withToken);
+    const eur = (await withToken.listBalances!()).find((b) => b.currency === 'EUR')!;
+    const paid = await adapter.createPayout!({
+      amount: { minor: 100, currency: 'EUR' },
+      sourceId: eur.providerBalanceId,
+      destinationId: null,
+      description: null,
+      method: null,
+      metadata: null,
+      idempotencyKey: hexKey(),
+    });
+    expect(paid.status).toBe('PENDING');
+    await expect(adapter.ping()).resolves.toBeUndefined();
+  });
+
   it('declares exactly the implemented operations, without createBankAccount', () => {
     const adapter = mollie.createAdapter(sandboxSettings(), deps);
 
@@ -572,7 +604,7 @@ describe('balances and bank accounts', () => {
       last4: '0000',
       country: 'NL',
       currency: 'EUR',
-      status: 'configured',
+      status: 'active',
     });
     expect(JSON.stringify(eurAccount)).not.toContain('INGB');
     expect(await adapter.getBankAccount!(gbp)).toMatchObject({

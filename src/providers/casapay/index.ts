@@ -2,7 +2,7 @@
 // balances. Stripe-shaped API; see ../../../README.md for the choices made where the seeds are silent.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
 import { startCasaPaySimulator } from '../../sandbox/casapay/index.ts';
 import { ProviderHttpClient } from '../http.ts';
@@ -20,6 +20,7 @@ export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
     'listPayouts',
     'cancelPayout',
     'listBalances',
+    'getBalance',
     'getBankAccount',
     'listBankAccounts',
     'createBankAccount',
@@ -106,6 +107,12 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
     listPayouts,
     cancelPayout: async (id) => payout(await client.cancelPayout(id)),
     listBalances: async () => toBalances(await client.getBalance()),
+    // One balance object per account: a currency's balance is read from it.
+    async getBalance(currency) {
+      const found = toBalances(await client.getBalance()).find((b) => b.providerBalanceId === currency);
+      if (!found) throw new NotFoundError(`CasaPay has no ${currency} balance on this account.`);
+      return found;
+    },
     getBankAccount: async (id) => toBankAccount(await client.getBankAccount(id)),
     async listBankAccounts(query) {
       const list = await client.listBankAccounts({

@@ -21,8 +21,8 @@ export interface MollieCredentials {
   /** `test_…`/`live_…` profile key: payouts. */
   apiKey: string;
   /**
-   * Organisation access token (`access_…`). Real Mollie serves the Balances API only to
-   * organisation tokens or OAuth, not to profile keys; when set, the balance calls use it.
+   * Organisation access token (`access_…`). Mollie serves the Balances API only to organisation
+   * tokens or OAuth, not to profile keys; without one the adapter offers no balance operations.
    */
   accessToken: string | null;
 }
@@ -46,13 +46,13 @@ export class MollieClient {
   }
 
   /**
-   * Balance calls with the access token when there is one. Organisation credentials pick their
-   * mode per request, so a `test_` key's balances need `testmode=true` to be the test balances
-   * its payouts come from (profile keys must not send it: the key itself selects the mode).
+   * Balance calls carry the access token. Organisation credentials pick their mode per request, so
+   * a `test_` key's balances need `testmode=true` to be the test balances its payouts come from
+   * (profile keys must not send it: the key itself selects the mode).
    */
   private balanceRequest(path: string, query: Record<string, string | number | undefined> = {}): HttpRequest {
     const { accessToken, apiKey } = this.credentials;
-    if (!accessToken) return { method: 'GET', path, query, retryable: true };
+    if (!accessToken) throw new Error('Mollie balance calls need an organisation access token.');
     return {
       method: 'GET',
       path,

@@ -22,6 +22,7 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
     'listPayouts',
     'cancelPayout',
     'listBalances',
+    'getBalance',
     'getBankAccount',
     'listBankAccounts',
   ],
@@ -34,6 +35,19 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
     'Bank accounts are the balances’ read-only transfer destinations (same id as the balance), configured in the Mollie Dashboard; they cannot be created through the API.',
     'A payout can be canceled only while it is PENDING (Mollie `requested`, before the next business day’s run).',
     'Payout lists only include payouts created on or after 2026-04-01; metadata is not supported.',
+    'A payout’s destination is its balance’s transfer destination as configured now: Mollie does not say which account an earlier payout went to.',
+  ],
+};
+
+const BALANCE_OPERATIONS = ['listBalances', 'getBalance', 'getBankAccount', 'listBankAccounts'];
+
+/** Live without MOLLIE_ACCESS_TOKEN: payouts work, balances (and so bank accounts) cannot be read. */
+const WITHOUT_ACCESS_TOKEN: ProviderCapabilities = {
+  ...MOLLIE_CAPABILITIES,
+  operations: MOLLIE_CAPABILITIES.operations.filter((op) => !BALANCE_OPERATIONS.includes(op)),
+  notes: [
+    ...MOLLIE_CAPABILITIES.notes,
+    'MOLLIE_ACCESS_TOKEN is not set: Mollie’s Balances API takes only organisation tokens, so balances and bank accounts cannot be read (sourceId ids must come from elsewhere).',
   ],
 };
 
@@ -126,9 +140,35 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     return all;
   }
 
+  // Mollie's Balances API takes only organisation tokens (or OAuth), never an API key.
+  const balanceOperations: Pick<
+    PayoutProviderAdapter,
+    'listBalances' | 'getBalance' | 'getBankAccount' | 'listBankAccounts'
+  > = {
+    listBalances: async () => (await listAllBalances()).map(toBalance),
+    getBalance: async (id) => toBalance(await client.getBalance(id)),
+    async getBankAccount(id) {
+      const account = toBankAccount(await client.getBalance(id));
+      if (!account) throw new NotFoundError(`Mollie balance ${id} has no configured bank account.`);
+      return account;
+    },
+    async listBankAccounts(query) {
+      const page = await fillPage(
+        (afterId) => balancePage(afterId, query.limit),
+        query.afterId,
+        query.limit,
+        (b) => Boolean(b.transferDestination),
+        (b) => b.id,
+      );
+      return { items: page.items.map((b) => toBankAccount(b)!), hasMore: page.hasMore };
+    },
+  };
+  const withBalances = Boolean(settings.accessToken);
+
   return {
     name: 'MOLLIE',
-    capabilities: MOLLIE_CAPABILITIES,
+    capabilities: withBalances ? MOLLIE_CAPABILITIES : WITHOUT_ACCESS_TOKEN,
+    ...(withBalances ? balanceOperations : {}),
     async createPayout(cmd) {
       // The service enforces the capabilities; these guard direct callers from a silent no-op.
       if (!cmd.sourceId)
@@ -150,26 +190,10 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     getPayout: async (id) => payout(await client.getPayout(id)),
     listPayouts,
     cancelPayout: async (id) => payout(await client.cancelPayout(id)),
-    listBalances: async () => (await listAllBalances()).map(toBalance),
-    async getBankAccount(id) {
-      const account = toBankAccount(await client.getBalance(id));
-      if (!account) throw new NotFoundError(`Mollie balance ${id} has no configured bank account.`);
-      return account;
-    },
-    async listBankAccounts(query) {
-      const page = await fillPage(
-        (afterId) => balancePage(afterId, query.limit),
-        query.afterId,
-        query.limit,
-        (b) => Boolean(b.transferDestination),
-        (b) => b.id,
-      );
-      return { items: page.items.map((b) => toBankAccount(b)!), hasMore: page.hasMore };
-    },
     async ping() {
       await Promise.all([
         client.listPayouts({ limit: 1 }),
-        ...(settings.accessToken ? [client.listBalances({ limit: 1 })] : []),
+        ...(withBalances ? [client.listBalances({ limit: 1 })] : []),
       ]);
     },
     close: () => http.close(),

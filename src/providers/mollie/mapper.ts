@@ -99,10 +99,10 @@ export function toBalance(w: WireBalance): Balance {
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
 
 /**
- * A balance's `transferDestination` as the bank account its payouts go to, under the balance id
- * (Mollie has no bank-account ids). Null when the balance has none configured. The destination has
- * no status of its own: `configured` while the balance is active (payouts can go there), otherwise
- * the balance's own status (`inactive`: being validated or blocked).
+ * A balance's read-only transfer destination as the bank account its payouts go to, under the
+ * balance's id (Mollie has no bank-account ids); null when none is configured. The account has no
+ * status of its own: it carries the balance's (`active`, or `inactive`: being validated or blocked).
+
  */
 export function toBankAccount(w: WireBalance): BankAccount | null {
   const dest = w.transferDestination;
@@ -116,7 +116,7 @@ export function toBankAccount(w: WireBalance): BankAccount | null {
     last4: number ? number.slice(-4) : null,
     country: IBAN.test(number) ? number.slice(0, 2) : null,
     currency: w.currency.toUpperCase(),
-    status: w.status === 'active' ? 'configured' : w.status,
+    status: w.status,
   };
 }
 
