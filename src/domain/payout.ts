@@ -31,7 +31,11 @@ export interface Payout {
   status: PayoutStatus;
   /** The provider's own word for the status, kept verbatim. */
   providerStatus: string;
-  amount: Money;
+  /**
+   * Null while the provider has not fixed it: a Mollie payout requested without an amount pays
+   * "the full available balance", which is only known once Mollie initiates it.
+   */
+  amount: Money | null;
   description: string | null;
   method: PayoutMethod | null;
   /** The provider's id of the destination bank account, resolved lazily through a DataLoader. */

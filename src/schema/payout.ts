@@ -23,7 +23,13 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
     providerPayoutId: t.exposeString('providerPayoutId'),
     status: t.field({ type: PayoutStatusEnum, resolve: (p) => p.status }),
     providerStatus: t.exposeString('providerStatus'),
-    amount: t.field({ type: MoneyRef, resolve: (p) => p.amount }),
+    amount: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description:
+        'Null while the provider has not fixed it: a Mollie payout requested without an amount pays the full available balance, known once it is initiated.',
+      resolve: (p) => p.amount,
+    }),
     description: t.exposeString('description', { nullable: true }),
     method: t.field({ type: PayoutMethodEnum, nullable: true, resolve: (p) => p.method }),
     destination: t.field({

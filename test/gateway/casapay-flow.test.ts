@@ -215,7 +215,6 @@ describe('CasaPay payouts through GraphQL', () => {
     expect(edges).toHaveLength(20);
     expect(new Set(edges.map((e) => e.node.destination!.last4))).toEqual(new Set(['0001', '0002', '0003']));
     expect(countRequests(t.casapay, 'GET', /^\/v1\/bank_accounts\/ba_/, from)).toBe(3);
-    console.log(t.casapay.requests.slice(from));
     expect(countRequests(t.casapay, 'GET', /^\/v1\/payouts$/, from)).toBe(1);
   });
 });

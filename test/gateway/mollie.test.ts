@@ -20,6 +20,7 @@ import {
   CreateBankAccount,
   CreatePayout,
   GetPayout,
+  ListBankAccounts,
   ListPayouts,
   Node,
   Providers,
@@ -237,13 +238,18 @@ describe('Mollie payouts through GraphQL', () => {
     expect(await available(t, 'EUR')).toBe(240000);
   });
 
-  it('pays out the full available balance when amount is omitted', async () => {
+  it('created WITHOUT amount: amount null while PENDING, the full available balance once initiated', async () => {
     const t = await fresh();
     const { eur, gbp } = await seeded(t);
+    const balanceOf = async (currency: string) =>
+      (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find((b) => b.currency === currency)!
+        .available;
     const all = await created(t, { sourceId: gbp.id });
     expect(all).toMatchObject({
       status: 'PENDING',
-      amount: { amount: '1800.00', currency: 'GBP', minorUnits: 180000 },
+      providerStatus: 'requested',
+      amount: null,
+      allowedActions: ['CANCEL'],
       destination: {
         id: gbp.bankAccountId,
         holderName: 'Sandbox Merchant Ltd',
@@ -252,13 +258,73 @@ describe('Mollie payouts through GraphQL', () => {
         currency: 'GBP',
       },
     });
-    // "Available" as it is now: after 100.00 left the EUR balance, the rest is 2400.00.
+    expect(await read(t, all.id)).toEqual(all);
+    // Mollie fixes the amount when it initiates the payout: the balance's available amount then.
+    await patchBalance(t, gbp, { availableAmount: { currency: 'GBP', value: '1234.56' } });
+    await advance(t, all.providerPayoutId);
+    expect(await read(t, all.id)).toMatchObject({
+      status: 'PROCESSING',
+      providerStatus: 'initiated',
+      amount: { amount: '1234.56', currency: 'GBP', minorUnits: 123456 },
+    });
+    expect(await balanceOf('GBP')).toEqual({ amount: '0.00', currency: 'GBP', minorUnits: 0 });
+
+    // "Available" at initiation: after 100.00 left the EUR balance, the rest is 2400.00.
     const part = await created(t, { sourceId: eur.id, amount: eurAmount('100.00') });
     await advance(t, part.providerPayoutId);
     const rest = await created(t, { sourceId: eur.id });
-    expect(rest.amount).toEqual({ amount: '2400.00', currency: 'EUR', minorUnits: 240000 });
+    expect(rest).toMatchObject({ status: 'PENDING', amount: null });
     await advance(t, rest.providerPayoutId);
-    expect(await available(t, 'EUR')).toBe(0);
+    expect((await read(t, rest.id)).amount).toEqual({
+      amount: '2400.00',
+      currency: 'EUR',
+      minorUnits: 240000,
+    });
+    expect(await balanceOf('EUR')).toEqual({ amount: '0.00', currency: 'EUR', minorUnits: 0 });
+  });
+
+  it('lists a payout without amount next to CasaPay payouts, without failing the page', async () => {
+    const t = await fresh();
+    const { gbp } = await seeded(t);
+    const casapayAccount = (
+      await t.exec(ListBankAccounts, { provider: 'CASAPAY', first: 10 })
+    ).data!.bankAccounts.edges.find((e) => e.node.currency === 'GBP')!.node.id;
+    const casapay = async (amount: string) => {
+      const res = await t.exec(CreatePayout, {
+        input: {
+          provider: 'CASAPAY',
+          amount: gbpAmount(amount),
+          destinationId: casapayAccount,
+          idempotencyKey: key(),
+        },
+      });
+      const result = res.data!.createPayout;
+      if (result.__typename !== 'CreatePayoutSuccess') throw new Error(JSON.stringify(result));
+      return result.payout.id;
+    };
+    const before = await casapay('11.00');
+    const mollie = await created(t, { sourceId: gbp.id });
+    const after = await casapay('12.00');
+
+    // Across every provider, and Mollie alone: each page holds every payout, and no error.
+    const page = await t.exec(ListPayouts, { first: 10 });
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.payouts.edges.map((e) => [e.node.id, e.node.amount])).toEqual(
+      expect.arrayContaining([
+        [before, { amount: '11.00' }],
+        [mollie.id, null],
+        [after, { amount: '12.00' }],
+      ]),
+    );
+    expect(page.data!.payouts.edges).toHaveLength(3);
+    const onlyMollie = await t.exec(ListPayouts, { first: 10, filter: { provider: 'MOLLIE' } });
+    expect(onlyMollie.errors).toBeUndefined();
+    expect(onlyMollie.data!.payouts.edges.map((e) => [e.node.id, e.node.status, e.node.amount])).toEqual([
+      [mollie.id, 'PENDING', null],
+    ]);
+    const node = await t.exec(Node, { id: mollie.id });
+    expect(node.errors).toBeUndefined();
+    expect(node.data!.node).toMatchObject({ __typename: 'Payout', id: mollie.id });
   });
 
   it('reads back, lists newest first, pages without gaps or repeats, and filters by status', async () => {
@@ -287,7 +353,7 @@ describe('Mollie payouts through GraphQL', () => {
     const first = await t.exec(ListPayouts, { first: 10, filter: { provider: 'MOLLIE' } });
     const conn = first.data!.payouts;
     expect(conn.edges.map((e) => e.node.id)).toEqual(newestFirst);
-    expect(conn.edges.map((e) => e.node.amount.amount)).toEqual(['1.05', '1.04', '1.03', '1.02', '1.01']);
+    expect(conn.edges.map((e) => e.node.amount?.amount)).toEqual(['1.05', '1.04', '1.03', '1.02', '1.01']);
     expect(conn.edges.map((e) => e.node.status)).toEqual([
       'PENDING',
       'PROCESSING',
@@ -538,7 +604,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
     expect(edges).toHaveLength(7);
     for (const e of edges) {
       expect(e.node.destination).toMatchObject(
-        e.node.amount.currency === 'EUR'
+        e.node.amount!.currency === 'EUR'
           ? { id: eur.bankAccountId, last4: '0000' }
           : { id: gbp.bankAccountId, last4: '5555' },
       );

@@ -100,6 +100,21 @@ describe('Mollie simulator via the official SDK', () => {
     });
   });
 
+  it('parses a payout requested without amount: amount null until initiation fixes it', async () => {
+    const { withKey, withToken, apiKey } = account();
+    const gbpId = await balanceId(withToken, 'GBP');
+    const created = await withKey.payouts.create({ payoutRequest: { balanceId: gbpId } });
+    expect(created).toMatchObject({ balanceId: gbpId, status: 'requested', amount: null });
+    expect((await withKey.payouts.list({})).result.embedded.payouts[0]?.amount).toBeNull();
+    await advance(apiKey, created.id);
+    expect(await withKey.payouts.get({ payoutId: created.id })).toMatchObject({
+      status: 'initiated',
+      amount: { currency: 'GBP', value: '1800.00' },
+    });
+    const gbp = await withToken.balances.get({ balanceId: gbpId, testmode: true });
+    expect(gbp.availableAmount).toEqual({ currency: 'GBP', value: '0.00' });
+  });
+
   it('lists payouts across two pages by following _links.next', async () => {
     const { withKey, withToken, apiKey } = account();
     const eurId = await balanceId(withToken);

@@ -464,15 +464,49 @@ describe('POST /v2/payouts', () => {
     expect((await call(key, 'GET', `/v2/payouts/${res.body.id}`)).body).toEqual(res.body);
   });
 
-  it('pays out the full available balance when amount is omitted', async () => {
+  it('without amount: null while requested, then the full available balance at initiation', async () => {
     const key = newKey();
-    const { gbp } = await balances(key);
+    const { eur, gbp } = await balances(key);
+    const gbpAvailable = async () =>
+      (await tokenGet(key, `/v2/balances/${gbp.id}`)).body.availableAmount.value as string;
     const res = await createPayout(key, { balanceId: gbp.id, amount: null });
     expect(res.status).toBe(201);
-    expect(res.body.amount).toEqual({ currency: 'GBP', value: '1800.00' });
+    expectShape(res.body, PAYOUT_REQUIRED, PAYOUT_KEYS);
+    // `amount-nullable`: present, and null until Mollie executes the payout.
+    expect(res.body).toHaveProperty('amount', null);
+    expect(res.body).toMatchObject({ status: 'requested', initiatedAt: null });
     expect(res.body).not.toHaveProperty('description');
-    expect((await advance(key, res.body.id)).body.status).toBe('initiated');
-    expect((await tokenGet(key, `/v2/balances/${gbp.id}`)).body.availableAmount.value).toBe('0.00');
+    expect((await call(key, 'GET', `/v2/payouts/${res.body.id}`)).body).toEqual(res.body);
+    const listed = (await call(key, 'GET', '/v2/payouts')).body._embedded.payouts as Json[];
+    expect(listed.map((p) => [p.id, p.amount])).toEqual([[res.body.id, null]]);
+    expect(await gbpAvailable()).toBe('1800.00');
+
+    // The balance moves before initiation: the payout takes what is available then, not at creation.
+    await patchBalance(key, gbp.id, { availableAmount: { currency: 'GBP', value: '4321.07' } });
+    const initiated = await advance(key, res.body.id);
+    expect(initiated.body).toMatchObject({
+      status: 'initiated',
+      statusReason: { code: 'initiated' },
+      amount: { currency: 'GBP', value: '4321.07' },
+    });
+    expect(initiated.body.initiatedAt).toMatch(ISO);
+    expect(await gbpAvailable()).toBe('0.00');
+    // Fixed from then on, whatever the balance does.
+    await patchBalance(key, gbp.id, { availableAmount: { currency: 'GBP', value: '10.00' } });
+    const processing = await advance(key, res.body.id);
+    expect(processing.body).toMatchObject({
+      status: 'processing-at-bank',
+      amount: { currency: 'GBP', value: '4321.07' },
+    });
+    expect((await call(key, 'GET', `/v2/payouts/${res.body.id}`)).body.amount).toEqual({
+      currency: 'GBP',
+      value: '4321.07',
+    });
+
+    // Leaving `amount` out of the body is the same as null.
+    const omitted = await createPayout(key, { balanceId: eur.id });
+    expect(omitted.status).toBe(201);
+    expect(omitted.body).toHaveProperty('amount', null);
   });
 
   it('rejects invalid fields with 422 and the field name', async () => {
@@ -826,6 +860,60 @@ describe('lifecycle via the test helpers', () => {
     );
   });
 
+  it('keeps the amount of a payout without amount null when it is canceled before initiation', async () => {
+    const key = newKey();
+    const { eur } = await balances(key);
+    const { body: p } = await createPayout(key, { balanceId: eur.id });
+    const canceled = await call(key, 'DELETE', `/v2/payouts/${p.id}`);
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ status: 'canceled', amount: null, initiatedAt: null });
+    expect(canceled.body.canceledAt).toMatch(ISO);
+    expect((await call(key, 'GET', `/v2/payouts/${p.id}`)).body.amount).toBeNull();
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('2500.00');
+  });
+
+  it('fails a payout without amount with insufficient_funds at initiation when the balance was emptied', async () => {
+    const key = newKey();
+    const { eur } = await balances(key);
+    const { body: p } = await createPayout(key, { balanceId: eur.id });
+    expect(p.amount).toBeNull();
+    await patchBalance(key, eur.id, { availableAmount: { currency: 'EUR', value: '0.00' } });
+    const res = await advance(key, p.id);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'failed',
+      // Nothing was paid out, so no amount was ever fixed.
+      amount: null,
+      statusReason: {
+        code: 'insufficient_funds',
+        message: 'Insufficient funds on the balance to complete the payout.',
+      },
+    });
+    expect(res.body.initiatedAt).toMatch(ISO);
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('0.00');
+    expectMollieError(
+      await advance(key, p.id),
+      409,
+      'Conflict',
+      "The payout cannot be advanced from status 'failed'.",
+    );
+  });
+
+  it('credits back the amount fixed at initiation when a payout without amount fails later', async () => {
+    const key = newKey();
+    const { eur } = await balances(key);
+    const { body: p } = await createPayout(key, { balanceId: eur.id });
+    expect((await advance(key, p.id)).body.amount).toEqual({ currency: 'EUR', value: '2500.00' });
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('0.00');
+    const failed = await call(key, 'POST', `/v2/test-helpers/payouts/${p.id}/fail`, { code: 'returned' });
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      statusReason: { code: 'returned' },
+      amount: { currency: 'EUR', value: '2500.00' },
+    });
+    expect((await tokenGet(key, `/v2/balances/${eur.id}`)).body.availableAmount.value).toBe('2500.00');
+  });
+
   it('fails at initiation with insufficient_funds when the balance dropped meanwhile', async () => {
     const key = newKey();
     const { eur } = await balances(key);
@@ -1120,6 +1208,29 @@ describe('next-gen webhooks', () => {
         status: 'failed',
         statusReason: { code: 'returned' },
       });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('carries a null amount in snapshots until initiation, and the fixed amount from then on', async () => {
+    const hook = await receiver();
+    sim.setWebhook({ url: hook.url, secret: 'amount-secret' });
+    try {
+      const key = newKey();
+      const { eur, gbp } = await balances(key);
+      const { body: a } = await createPayout(key, { balanceId: eur.id });
+      await call(key, 'DELETE', `/v2/payouts/${a.id}`);
+      const { body: b } = await createPayout(key, { balanceId: gbp.id });
+      await advance(key, b.id);
+      await advance(key, b.id);
+      await sim.idle();
+      const events = hook.deliveries.map((d) => JSON.parse(d.raw) as Json);
+      expect(events.map((e) => [e.type, e.entityId, e._embedded.entity.amount])).toEqual([
+        ['payout.canceled', a.id, null],
+        ['payout.initiated', b.id, { currency: 'GBP', value: '1800.00' }],
+        ['payout.processing-at-bank', b.id, { currency: 'GBP', value: '1800.00' }],
+      ]);
     } finally {
       await hook.close();
     }

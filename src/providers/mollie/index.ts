@@ -31,7 +31,7 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   createPayout: { amount: 'OPTIONAL', sourceId: 'REQUIRED', destinationId: 'FORBIDDEN', methods: [] },
   webhooks: true,
   notes: [
-    'Mollie pays a Mollie balance out to that balance’s own configured bank account, so sourceId is a Balance id, destinationId is not accepted, and omitting amount pays out the full available balance.',
+    'Mollie pays a Mollie balance out to that balance’s own configured bank account, so sourceId is a Balance id, destinationId is not accepted, and omitting amount pays out the full available balance (the payout’s amount is null until Mollie initiates it).',
     'Bank accounts are the balances’ read-only transfer destinations (same id as the balance), configured in the Mollie Dashboard; they cannot be created through the API.',
     'A payout can be canceled only while it is PENDING (Mollie `requested`, before the next business day’s run).',
     'Payout lists only include payouts created on or after 2026-04-01; metadata is not supported.',

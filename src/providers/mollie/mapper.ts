@@ -50,9 +50,6 @@ export function mollieIdempotencyKey(key: string): string {
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 
 export function toPayout(w: WirePayout, log: StatusLog): Payout {
-  // Mollie fills the amount in once the payout exists (even when the request omitted it); a null
-  // here cannot be shown as Money, and guessing one would misstate what is being paid.
-  if (!w.amount) throw new Error(`Mollie payout ${w.id} has no amount.`);
   const status = mapStatus(STATUS_TABLE, w.status, 'MOLLIE', log);
   const changes = [w.initiatedAt, w.completedAt, w.canceledAt]
     .map(date)
@@ -63,7 +60,10 @@ export function toPayout(w: WirePayout, log: StatusLog): Payout {
     providerPayoutId: w.id,
     status,
     providerStatus: w.status,
-    amount: moneyFromDecimal(w.amount.value, w.amount.currency),
+    // A payout requested without an amount pays "the full available balance", which Mollie fixes
+    // only when it initiates the payout: until then (and if it is canceled first) the amount is
+    // null, and stays null here rather than being guessed from the balance.
+    amount: w.amount ? moneyFromDecimal(w.amount.value, w.amount.currency) : null,
     description: w.description ?? null,
     // Mollie offers no payout speed to choose.
     method: null,

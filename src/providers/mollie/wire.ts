@@ -39,7 +39,7 @@ export const payoutSchema = z.looseObject({
   resource: z.literal('payout'),
   id: z.string(),
   balanceId: z.string(),
-  // Nullable in the spec (a request without amount); the mapper refuses a null it cannot represent.
+  // Nullable in the spec: a payout requested without amount has none until Mollie initiates it.
   amount: amountSchema.nullable().optional(),
   description: z.string().nullable().optional(),
   // Kept as a string: an unknown status is reported as UNKNOWN, not rejected.

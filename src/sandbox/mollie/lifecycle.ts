@@ -33,15 +33,22 @@ export function cancelPayout(ctx: MollieContext, p: PayoutState): void {
   ctx.emit('payout.canceled', p);
 }
 
-/** One step forward. Initiation reserves the funds, or fails the payout when they are short. */
+/**
+ * One step forward. Initiation reserves the funds, or fails the payout when they are short. A payout
+ * requested without an amount takes its amount here: the balance's whole available amount at this
+ * moment (Mollie's "full available balance minus any configured balance reserve"; sandbox balances
+ * have no reserve). An empty balance then has nothing to pay out: `insufficient_funds`, amount null.
+ */
 export function advancePayout(ctx: MollieContext, account: Account, p: PayoutState): void {
   switch (p.status) {
     case 'requested': {
       p.initiatedAt = ctx.now();
       const balance = findBalance(account, p.balanceId);
       if (!balance) return fail(ctx, account, p, 'balance_not_found');
-      if (balance.available < p.amount) return fail(ctx, account, p, 'insufficient_funds');
-      balance.available -= p.amount;
+      const amount = p.amount ?? balance.available;
+      if (amount <= 0 || balance.available < amount) return fail(ctx, account, p, 'insufficient_funds');
+      p.amount = amount;
+      balance.available -= amount;
       p.debited = true;
       p.status = 'initiated';
       p.reasonCode = 'initiated';
@@ -78,7 +85,8 @@ export function failPayout(ctx: MollieContext, account: Account, p: PayoutState,
 }
 
 function fail(ctx: MollieContext, account: Account, p: PayoutState, code: string): void {
-  if (p.debited) {
+  // Debited only at initiation, which has fixed the amount.
+  if (p.debited && p.amount !== null) {
     const balance = findBalance(account, p.balanceId);
     if (balance) balance.available += p.amount;
     p.debited = false;

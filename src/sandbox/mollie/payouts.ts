@@ -91,11 +91,8 @@ export function createPayout(ctx: MollieContext, req: AuthedRequest): SimRespons
       'balanceId',
     );
   }
-  // Without an amount Mollie pays out "the full available balance minus any configured reserve";
-  // sandbox balances have no reserve, so the payout is fixed at the whole available amount as it
-  // is right now (later balance changes do not alter it).
-  const payoutAmount = amount ?? balance.available;
-  if (payoutAmount <= 0 || payoutAmount > balance.available) {
+  // A requested amount must be covered now; without one, an empty balance has nothing to pay out.
+  if (amount === null ? balance.available <= 0 : amount > balance.available) {
     throw new MollieHttpError(
       422,
       'The balance has insufficient funds for this payout.',
@@ -108,7 +105,9 @@ export function createPayout(ctx: MollieContext, req: AuthedRequest): SimRespons
     seq: ctx.store.nextSeq(),
     balanceId: balance.id,
     currency: balance.currency,
-    amount: payoutAmount,
+    // Without an amount Mollie pays out "the full available balance minus any configured reserve"
+    // when it executes the payout: the amount stays null until initiation fixes it (lifecycle.ts).
+    amount,
     description: typeof description === 'string' ? description : undefined,
     status: 'requested',
     reasonCode: 'requested',

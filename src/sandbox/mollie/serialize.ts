@@ -39,7 +39,8 @@ export function serializePayout(
     resource: 'payout',
     id: p.id,
     balanceId: p.balanceId,
-    amount: money(p.currency, p.amount),
+    // `amount-nullable`: null until a payout requested without an amount is initiated.
+    amount: p.amount === null ? null : money(p.currency, p.amount),
     // Absent rather than null when the request had none, as in the spec's list example.
     ...(p.description === undefined ? {} : { description: p.description }),
     status: p.status,

@@ -35,7 +35,11 @@ export interface PayoutState {
   seq: number;
   balanceId: string;
   currency: string;
-  amount: number;
+  /**
+   * Minor units; null while a payout requested without an amount is not initiated yet (and forever
+   * if it never is): Mollie only fixes "the full available balance" when it executes the payout.
+   */
+  amount: number | null;
   description: string | undefined;
   status: PayoutStatus;
   reasonCode: string;

@@ -4,7 +4,9 @@
 // error bodies are the real endpoints'; a payout or balance of another account is a 404.
 //
 //   POST  /v2/test-helpers/payouts/{id}/advance   one lifecycle step (requested → initiated →
-//                                                 processing-at-bank → completed); 409 when final
+//                                                 processing-at-bank → completed); 409 when final.
+//                                                 Initiation fixes the amount of a payout requested
+//                                                 without one (the balance's available amount then)
 //   POST  /v2/test-helpers/payouts/{id}/fail      {"code"?: statusReason code}, default
 //                                                 bank_processing_failed; unknown code → 422 field code
 //   PATCH /v2/test-helpers/balances/{id}          any of {"status", "transferDestination", "availableAmount"}
