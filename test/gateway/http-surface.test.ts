@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, startTestApp, type TestApp } from '../helpers/app.ts';
-import { CreatePayout, ListBankAccounts, ListPayouts, Providers } from './operations.ts';
+import { Balances, CreatePayout, ListBankAccounts, ListPayouts, Providers } from './operations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -167,5 +167,44 @@ describe('POST /webhooks/casapay', () => {
     });
     await t.casapay.idle();
     expect(t.app.gateway.webhooksReceived.CASAPAY).toBe(before + 1);
+  });
+});
+
+describe('POST /webhooks/mollie', () => {
+  it('receives the Mollie simulator’s signed events over real HTTP and refuses a forged one', async () => {
+    const eur = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find(
+      (b) => b.currency === 'EUR',
+    )!;
+    const created = (
+      await t.exec(CreatePayout, {
+        input: {
+          provider: 'MOLLIE',
+          sourceId: eur.id,
+          amount: { amount: '1.00', currency: 'EUR' },
+          idempotencyKey: `mw-${Date.now()}`,
+        },
+      })
+    ).data!.createPayout;
+    if (created.__typename !== 'CreatePayoutSuccess') throw new Error(JSON.stringify(created));
+    const before = t.app.gateway.webhooksReceived.MOLLIE ?? 0;
+    // Mollie sends no event for `requested`; initiating the payout does.
+    const res = await fetch(
+      `${t.mollie.url}/v2/test-helpers/payouts/${created.payout.providerPayoutId}/advance`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.app.sandboxCredentials.get('MOLLIE')!.apiKey}` },
+      },
+    );
+    expect(res.status).toBe(200);
+    await t.mollie.idle();
+    expect(t.app.gateway.webhooksReceived.MOLLIE).toBe(before + 1);
+
+    const forged = await t.app.gateway.yoga.fetch('http://gateway/webhooks/mollie', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mollie-signature': `sha256=${'0'.repeat(64)}` },
+      body: JSON.stringify({ resource: 'event', id: 'event_forged', type: 'payout.completed' }),
+    });
+    expect(forged.status).toBe(400);
+    expect(t.app.gateway.webhooksReceived.MOLLIE).toBe(before + 1);
   });
 });
