@@ -8,17 +8,11 @@ import type { CreatePayoutInput, ListPayoutsQuery, PayoutFilter, PayoutStatus } 
 import { countRequests, startTestApp, stateKinds, type StateKind, type TestApp } from '../helpers/app.ts';
 import { startMollieSimulator } from '../../src/sandbox/mollie/index.ts';
 import {
-  MollieBankAccount,
-  MollieBankAccounts,
-  MollieCreatePayout,
-  MolliePayout,
-  MolliePayoutDestinations,
-} from './mollie-operations.ts';
-import {
   Balances,
   CancelPayout,
   CreateBankAccount,
   CreatePayout,
+  GetBankAccount,
   GetPayout,
   ListBankAccounts,
   ListPayouts,
@@ -89,7 +83,7 @@ const patchBalance = (t: TestApp, balance: SeededBalance, body: unknown) =>
 type Input = Omit<CreatePayoutInput, 'provider' | 'idempotencyKey'> & { idempotencyKey?: string };
 
 async function create(t: TestApp, input: Input) {
-  const res = await t.exec(MollieCreatePayout, {
+  const res = await t.exec(CreatePayout, {
     input: { provider: 'MOLLIE', idempotencyKey: key(), ...input },
   });
   expect(res.errors).toBeUndefined();
@@ -112,7 +106,7 @@ async function available(t: TestApp, currency: string): Promise<number> {
 }
 
 async function read(t: TestApp, id: string) {
-  const res = await t.exec(MolliePayout, { id });
+  const res = await t.exec(GetPayout, { id });
   expect(res.errors).toBeUndefined();
   return res.data!.payout!;
 }
@@ -311,9 +305,9 @@ describe('Mollie payouts through GraphQL', () => {
     expect(page.errors).toBeUndefined();
     expect(page.data!.payouts.edges.map((e) => [e.node.id, e.node.amount])).toEqual(
       expect.arrayContaining([
-        [before, { amount: '11.00' }],
+        [before, { amount: '11.00', currency: 'GBP' }],
         [mollie.id, null],
-        [after, { amount: '12.00' }],
+        [after, { amount: '12.00', currency: 'GBP' }],
       ]),
     );
     expect(page.data!.payouts.edges).toHaveLength(3);
@@ -509,7 +503,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
   it('lists and reads the balances’ destinations, read-only and without full numbers', async () => {
     const t = await fresh();
     const { eur, gbp } = await seeded(t);
-    const list = await t.exec(MollieBankAccounts, { provider: 'MOLLIE', first: 10 });
+    const list = await t.exec(ListBankAccounts, { provider: 'MOLLIE', first: 10 });
     expect(list.errors).toBeUndefined();
     const nodes = list.data!.bankAccounts.edges.map((e) => e.node);
     expect(nodes).toHaveLength(2);
@@ -537,8 +531,8 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
     expect(raw).not.toContain(GBP_IBAN.slice(0, -4));
 
     // One per page, no repeats.
-    const one = await t.exec(MollieBankAccounts, { provider: 'MOLLIE', first: 1 });
-    const two = await t.exec(MollieBankAccounts, {
+    const one = await t.exec(ListBankAccounts, { provider: 'MOLLIE', first: 1 });
+    const two = await t.exec(ListBankAccounts, {
       provider: 'MOLLIE',
       first: 1,
       after: one.data!.bankAccounts.pageInfo.endCursor,
@@ -549,11 +543,11 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       [...one.data!.bankAccounts.edges, ...two.data!.bankAccounts.edges].map((e) => e.node.id).sort(),
     ).toEqual([eur.bankAccountId, gbp.bankAccountId].sort());
 
-    const single = await t.exec(MollieBankAccount, { id: gbp.bankAccountId });
+    const single = await t.exec(GetBankAccount, { id: gbp.bankAccountId });
     expect(single.data!.bankAccount).toEqual(nodes.find((b) => b.currency === 'GBP'));
     expect(JSON.stringify(single)).not.toContain(GBP_IBAN.slice(0, -4));
     const ghost = b64('BankAccount:MOLLIE:bal_doesnotexist');
-    expect((await t.exec(MollieBankAccount, { id: ghost })).data!.bankAccount).toBeNull();
+    expect((await t.exec(GetBankAccount, { id: ghost })).data!.bankAccount).toBeNull();
   });
 
   it('refuses createBankAccount for Mollie as an UnsupportedOperationError', async () => {
@@ -584,7 +578,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       await advance(t, p.providerPayoutId);
     }
     let from = t.mollie.requests.length;
-    const res = await t.exec(MolliePayoutDestinations, { first: 20, filter: { provider: 'MOLLIE' } });
+    const res = await t.exec(ListPayouts, { first: 20, filter: { provider: 'MOLLIE' } });
     expect(res.errors).toBeUndefined();
     expect(res.data!.payouts.edges.map((e) => e.node.destination?.id)).toEqual(
       Array(4).fill(eur.bankAccountId),
@@ -598,7 +592,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       await advance(t, p.providerPayoutId);
     }
     from = t.mollie.requests.length;
-    const mixed = await t.exec(MolliePayoutDestinations, { first: 20, filter: { provider: 'MOLLIE' } });
+    const mixed = await t.exec(ListPayouts, { first: 20, filter: { provider: 'MOLLIE' } });
     expect(mixed.errors).toBeUndefined();
     const edges = mixed.data!.payouts.edges;
     expect(edges).toHaveLength(7);
@@ -762,7 +756,7 @@ describe('Mollie errors through GraphQL', () => {
         code: 'BALANCE_NOT_ACTIVE',
       });
       // Its destination reports the balance's state.
-      expect((await t.exec(MollieBankAccount, { id: eur.bankAccountId })).data!.bankAccount).toMatchObject({
+      expect((await t.exec(GetBankAccount, { id: eur.bankAccountId })).data!.bankAccount).toMatchObject({
         status: 'inactive',
       });
     } finally {
@@ -776,9 +770,9 @@ describe('Mollie errors through GraphQL', () => {
         code: 'NO_PAYOUT_DESTINATION',
       });
       // No destination, no bank account.
-      const list = await t.exec(MollieBankAccounts, { provider: 'MOLLIE', first: 10 });
+      const list = await t.exec(ListBankAccounts, { provider: 'MOLLIE', first: 10 });
       expect(list.data!.bankAccounts.edges.map((e) => e.node.id)).toEqual([eur.bankAccountId]);
-      expect((await t.exec(MollieBankAccount, { id: gbp.bankAccountId })).data!.bankAccount).toBeNull();
+      expect((await t.exec(GetBankAccount, { id: gbp.bankAccountId })).data!.bankAccount).toBeNull();
     } finally {
       await patchBalance(t, gbp, {
         transferDestination: {

@@ -27,6 +27,18 @@ export const PayoutFields = graphql(`
   }
 `);
 
+export const BankAccountFields = graphql(`
+  fragment BankAccountFields on BankAccount {
+    id
+    provider
+    holderName
+    last4
+    country
+    currency
+    status
+  }
+`);
+
 export const CreatePayout = graphql(`
   mutation CreatePayout($input: CreatePayoutInput!) {
     createPayout(input: $input) {
@@ -35,8 +47,7 @@ export const CreatePayout = graphql(`
         payout {
           ...PayoutFields
           destination {
-            id
-            last4
+            ...BankAccountFields
           }
         }
       }
@@ -83,9 +94,7 @@ export const GetPayout = graphql(`
     payout(id: $id) {
       ...PayoutFields
       destination {
-        id
-        holderName
-        last4
+        ...BankAccountFields
       }
     }
   }
@@ -98,13 +107,15 @@ export const ListPayouts = graphql(`
         cursor
         node {
           id
+          providerPayoutId
           status
           createdAt
           amount {
             amount
+            currency
           }
           destination {
-            last4
+            ...BankAccountFields
           }
         }
       }
@@ -147,17 +158,24 @@ export const ListBankAccounts = graphql(`
   query ListBankAccounts($provider: PayoutProvider, $first: Int, $after: String) {
     bankAccounts(provider: $provider, first: $first, after: $after) {
       edges {
+        cursor
         node {
-          id
-          holderName
-          last4
-          currency
+          ...BankAccountFields
         }
       }
       pageInfo {
         hasNextPage
+        hasPreviousPage
         endCursor
       }
+    }
+  }
+`);
+
+export const GetBankAccount = graphql(`
+  query GetBankAccount($id: ID!) {
+    bankAccount(id: $id) {
+      ...BankAccountFields
     }
   }
 `);
