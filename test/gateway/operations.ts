@@ -27,6 +27,23 @@ export const PayoutFields = graphql(`
   }
 `);
 
+export const ErrorFields = graphql(`
+  fragment ErrorFields on Error {
+    code
+    message
+    ... on ValidationError {
+      field
+    }
+    ... on ProviderRejectedError {
+      provider
+      providerCode
+    }
+    ... on ProviderUnavailableError {
+      provider
+    }
+  }
+`);
+
 export const BankAccountFields = graphql(`
   fragment BankAccountFields on BankAccount {
     id
@@ -51,20 +68,7 @@ export const CreatePayout = graphql(`
           }
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on ValidationError {
-        field
-      }
-      ... on ProviderRejectedError {
-        provider
-        providerCode
-      }
-      ... on ProviderUnavailableError {
-        provider
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -78,13 +82,7 @@ export const CancelPayout = graphql(`
           ...PayoutFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on ValidationError {
-        field
-      }
+      ...ErrorFields
     }
   }
 `);
@@ -143,13 +141,7 @@ export const CreateBankAccount = graphql(`
           status
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on ValidationError {
-        field
-      }
+      ...ErrorFields
     }
   }
 `);
