@@ -47,7 +47,6 @@ async function providerSettings(
   sandbox.credentials.set(module.name, credentials);
   return {
     ...credentials,
-
     baseUrl: simulator.url,
     webhookSecret: `whsec_${randomBytes(16).toString('hex')}`,
   };
@@ -87,9 +86,11 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         : false,
     webhooks,
     log,
-    // Every attempt may take the full timeout, plus backoff: twice that, and then some.
+    // Each attempt may spend the timeout on connect, headers and body, plus up to 1 s of backoff.
     idempotencyLeaseSeconds:
-      Math.ceil((2 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 1)) / 1000) + 5,
+      Math.ceil((3 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 1)) / 1000) +
+      config.PROVIDER_RETRIES +
+      10,
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -70,9 +70,10 @@ function idempotencyKeyOf(key: string): string {
 
 export interface ServiceOptions {
   /**
-   * How long a create in flight holds its key. Longer than any provider call with its retries, so
-   * two instances never send at once; short, so a crashed instance does not lock the key for a day
-   * (taking an expired lease is safe: the provider key is the same, and the provider deduplicates).
+   * How long a create in flight holds its key: longer than a provider call with all its retries
+   * normally takes, short enough that a crashed instance does not lock the key for a day. Should a
+   * lease still lapse, the next holder sends the same provider key, which the provider deduplicates,
+   * and neither instance can finish or free the other's reservation.
    */
   leaseSeconds: number;
 }
@@ -162,11 +163,18 @@ export class GatewayService {
     if (found.kind === 'completed') return replay(found.value);
     try {
       const result = await run(key);
-      await this.state.idempotency.complete(key, fingerprint, idOf(result), IDEMPOTENCY_TTL_SECONDS);
+      await this.state.idempotency.complete(
+        key,
+        found.owner,
+        fingerprint,
+        idOf(result),
+        IDEMPOTENCY_TTL_SECONDS,
+      );
       return result;
     } catch (error) {
       // Safe to free: a retry re-sends the same provider key, which the provider deduplicates.
-      await this.state.idempotency.release(key);
+      await this.state.idempotency.release(key, found.owner);
+
       throw error;
     }
   }

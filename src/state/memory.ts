@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { judge, type IdempotencyRecord, type IdempotencyStore, type StateStore } from './types.ts';
 
 class MemoryIdempotency implements IdempotencyStore {
@@ -12,19 +13,22 @@ class MemoryIdempotency implements IdempotencyStore {
     return rec;
   }
 
-  async reserve(key: string, fingerprint: string, ttlSeconds: number) {
+  async reserve(key: string, fingerprint: string, leaseSeconds: number) {
     const existing = this.live(key);
     if (existing) return judge(existing, fingerprint);
-    this.records.set(key, { fingerprint, value: null, expiresAt: Date.now() + ttlSeconds * 1000 });
-    return { kind: 'reserved' as const };
+    const owner = randomUUID();
+    this.records.set(key, { fingerprint, value: null, owner, expiresAt: Date.now() + leaseSeconds * 1000 });
+    return { kind: 'reserved' as const, owner };
   }
 
-  async complete(key: string, fingerprint: string, value: string, ttlSeconds: number) {
-    this.records.set(key, { fingerprint, value, expiresAt: Date.now() + ttlSeconds * 1000 });
+  async complete(key: string, owner: string, fingerprint: string, value: string, ttlSeconds: number) {
+    const existing = this.live(key);
+    if (existing && existing.owner !== owner) return;
+    this.records.set(key, { fingerprint, value, owner: null, expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
-  async release(key: string) {
-    this.records.delete(key);
+  async release(key: string, owner: string) {
+    if (this.live(key)?.owner === owner) this.records.delete(key);
   }
 }
 

@@ -3,21 +3,26 @@
 
 /** What `reserve` found under a key. */
 export type Reservation =
-  | { kind: 'reserved' }
+  | { kind: 'reserved'; owner: string }
   | { kind: 'in_progress' }
   | { kind: 'mismatch' }
   | { kind: 'completed'; value: string };
 
 export interface IdempotencyStore {
   /**
-   * Claims `key` for a request with this `fingerprint`, atomically across instances. A key already
-   * claimed answers with its state; a key claimed by a different request answers `mismatch`.
+   * Claims `key` for a request with this `fingerprint`, atomically across instances, for
+   * `leaseSeconds`. A key already claimed answers with its state; a key claimed by a different
+   * request answers `mismatch`. The winner gets an `owner` token for complete/release.
    */
-  reserve(key: string, fingerprint: string, ttlSeconds: number): Promise<Reservation>;
-  /** Records the outcome (e.g. the created payout's id) so repeats return it without a provider call. */
-  complete(key: string, fingerprint: string, value: string, ttlSeconds: number): Promise<void>;
-  /** Lets a failed attempt be retried with the same key. */
-  release(key: string): Promise<void>;
+  reserve(key: string, fingerprint: string, leaseSeconds: number): Promise<Reservation>;
+  /**
+   * Records the outcome (e.g. the created payout's id) so repeats return it without a provider
+   * call. Only while `owner` still holds the key (or nobody does): a lease that lapsed and was
+   * taken by another instance is that instance's to finish.
+   */
+  complete(key: string, owner: string, fingerprint: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Lets a failed attempt be retried with the same key; frees only `owner`'s own reservation. */
+  release(key: string, owner: string): Promise<void>;
 }
 
 export interface StateStore {
@@ -30,6 +35,8 @@ export interface StateStore {
 export interface IdempotencyRecord {
   fingerprint: string;
   value: string | null;
+  /** Who holds the reservation while `value` is null. */
+  owner: string | null;
 }
 
 /** The decision `reserve` makes about an existing record; one rule for both stores. */
