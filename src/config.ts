@@ -10,7 +10,10 @@ const apiKeys = z
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"k_ops": ["payouts:read"]}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a JSON object such as {"k_ops_0123456789abcdef": ["payouts:read"]}',
+      });
       return z.NEVER;
     }
   })
@@ -45,14 +48,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     // Only the variable's name: a deeper path would print an API key from GATEWAY_API_KEYS.
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0] ?? '(env)')}: ${i.message}`);
-
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data as Config;
   config.HOST ??= config.GATEWAY_MODE === 'sandbox' ? '127.0.0.1' : '0.0.0.0';
 
-  if (config.GATEWAY_MODE === 'live' && !config.GATEWAY_API_KEYS) {
-    throw new ConfigError('Invalid configuration:\n  GATEWAY_API_KEYS: required in live mode');
+  if (config.GATEWAY_MODE === 'live') {
+    const problems = [
+      ...(config.GATEWAY_API_KEYS ? [] : ['GATEWAY_API_KEYS: required in live mode']),
+      ...PROVIDER_MODULES.flatMap((m) => m.liveProblems?.(config) ?? []),
+    ];
+    if (problems.length)
+      throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   return config;
 }

@@ -143,7 +143,6 @@ export function createGateway(deps: GatewayDeps) {
       warn: (...args: unknown[]) => deps.log.warn({ detail: args }, 'graphql warning'),
       error: (...args: unknown[]) => deps.log.error({ err: args[0], detail: args.slice(1) }, 'graphql error'),
     },
-
     plugins: [routes(deps, registry, webhooksReceived)],
     context: ({ request }) => ({
       principal: deps.apiKeys.authenticate(request.headers.get('authorization')),

@@ -49,6 +49,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GATEWAY_MODE: 'live' })).toThrow(/GATEWAY_API_KEYS: required in live mode/);
   });
 
+  it('refuses a live Mollie API key without its organisation token', () => {
+    const live = { GATEWAY_MODE: 'live', GATEWAY_API_KEYS: '{"k_ops_0123456789abcdef": ["payouts:read"]}' };
+    expect(() => loadConfig({ ...live, MOLLIE_API_KEY: 'live_abc' })).toThrow(
+      /^Invalid configuration:\n\s+MOLLIE_ACCESS_TOKEN: required with MOLLIE_API_KEY/,
+    );
+    expect(
+      loadConfig({ ...live, MOLLIE_API_KEY: 'live_abc', MOLLIE_ACCESS_TOKEN: 'access_abc' })
+        .MOLLIE_ACCESS_TOKEN,
+    ).toBe('access_abc');
+    // The sandbox derives its own token.
+    expect(() => loadConfig({ MOLLIE_API_KEY: 'test_abc' })).not.toThrow();
+  });
+
   it('parses the key map into scopes', () => {
     const c = loadConfig({
       GATEWAY_API_KEYS: '{"k_ops_0123456789abcdef": ["payouts:read", "payouts:write"]}',

@@ -38,6 +38,8 @@ export interface ProviderModule<Env extends z.ZodRawShape = z.ZodRawShape> {
   env: Env;
   /** Live-mode settings, or null when its credentials are not set (the provider is then disabled). */
   liveSettings(env: z.infer<z.ZodObject<Env>>): ProviderSettings | null;
+  /** Live-mode rules across variables, as "VARIABLE: why" lines (empty when the env is fine). */
+  liveProblems?(env: z.infer<z.ZodObject<Env>>): string[];
   sandbox: {
     /** Port `npm run sandbox` uses. */
     port: number;

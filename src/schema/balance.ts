@@ -12,7 +12,6 @@ export const BalanceRef = builder.node(builder.objectRef<Balance>('Balance'), {
     const { provider, id } = ctx.gateway.refOfKey(key);
     return ctx.gateway.registry.operation(provider, 'getBalance')(id);
   },
-
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
     currency: t.field({ type: 'CurrencyCode', resolve: (b) => b.currency }),

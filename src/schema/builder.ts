@@ -21,7 +21,6 @@ function missingScopes(failure: AuthFailure): string[] {
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   AuthScopes: Record<Scope, boolean> & { granted: object };
-
   DefaultFieldNullability: false;
   Scalars: {
     Decimal: { Input: string; Output: string };
@@ -56,6 +55,11 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesQueryOptions: false,
+    // Each node type checks its own read scope, but only after loading it: without any read scope
+    // a key must not even learn whether an id exists.
+    nodeQueryOptions: {
+      authScopes: { $any: { 'payouts:read': true, 'balances:read': true, 'bank_accounts:read': true } },
+    },
   },
   errors: { defaultTypes: [] },
 });

@@ -39,7 +39,6 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       const sim = await module.sandbox.start(0);
       adapter = module.createAdapter(
         { ...module.sandbox.credentials({}), baseUrl: sim.url, webhookSecret: 'contract' },
-
         { log: silent, timeoutMs: 2000, retries: 1 },
       );
       close = async () => {

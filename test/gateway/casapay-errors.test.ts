@@ -36,7 +36,6 @@ describe('money rules', () => {
     ['1.001', 'GBP', 'GBP has 2 decimal places'],
     ['1.000', 'GBP', 'GBP has 2 decimal places'],
     ['100.0', 'JPY', 'JPY has 0 decimal places'],
-
     ['0', 'GBP', 'greater than zero'],
     ['0.00', 'GBP', 'greater than zero'],
     ['-5.00', 'GBP', 'greater than zero'],

@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS, startTestApp, type TestApp } from '../helpers/app.ts';
-import { Balances, CreatePayout, ListBankAccounts, ListPayouts, Providers } from './operations.ts';
+import { Balances, CreatePayout, ListBankAccounts, ListPayouts, Node, Providers } from './operations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -54,6 +54,15 @@ describe('authentication and scopes', () => {
     expect(t.casapay.requests.length).toBe(from);
     const accounts = await t.exec(ListBankAccounts, {}, 'readOnly');
     expect(accounts.errors?.[0]?.message).toContain("'bank_accounts:read'");
+    // Without any read scope, node(id:) refuses before loading: not even existence leaks.
+    const before = t.casapay.requests.length;
+    const probe = await t.exec(
+      Node,
+      { id: Buffer.from('Payout:CASAPAY:po_any').toString('base64') },
+      'writeOnly',
+    );
+    expect(probe.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(t.casapay.requests.length).toBe(before);
   });
 
   it('lets any valid key read the provider list', async () => {

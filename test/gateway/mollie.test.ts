@@ -134,7 +134,6 @@ describe('Mollie discovery', () => {
         'CANCEL_PAYOUT',
         'LIST_BALANCES',
         'GET_BALANCE',
-
         'GET_BANK_ACCOUNT',
         'LIST_BANK_ACCOUNTS',
       ],
@@ -847,6 +846,7 @@ describe('Mollie errors through GraphQL', () => {
     const live = await fresh({
       GATEWAY_MODE: 'live',
       MOLLIE_API_KEY: 'live_notacceptedbythesandbox0000000',
+      MOLLIE_ACCESS_TOKEN: 'access_notacceptedbythesandbox000',
       MOLLIE_BASE_URL: sim.url,
     });
     const result = (

@@ -115,7 +115,7 @@ describe('a filter CasaPay applies only on our side, over more than one capped s
 });
 
 describe('cursors', () => {
-  it('refuses a well-formed cursor the API did not issue', async () => {
+  it('refuses cursors of a shape this API never issues', async () => {
     for (const forged of ['{"CASAPAY":5}', '{"NOPE":"x"}', '{"CASAPAY":""}', '[]']) {
       const res = await t.exec(ListPayouts, {
         first: 2,

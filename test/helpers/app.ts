@@ -64,7 +64,6 @@ export async function startTestApp(
     app,
     casapay: app.simulators.get('CASAPAY') as CasaPaySimulator,
     mollie: app.simulators.get('MOLLIE') as MollieSimulator,
-
     async exec(doc, variables, key = 'full') {
       const res = await app.gateway.yoga.fetch('http://gateway/graphql', {
         method: 'POST',

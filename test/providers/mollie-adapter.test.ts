@@ -12,7 +12,6 @@ import {
   NotFoundError,
   ProviderRejectedError,
   ProviderUnavailableError,
-  UnsupportedOperationError,
   ValidationError,
 } from '../../src/domain/errors.ts';
 import type { Payout } from '../../src/domain/payout.ts';
@@ -30,7 +29,6 @@ import {
   type PayoutProviderAdapter,
 } from '../../src/providers/types.ts';
 import { startMollieSimulator, type MollieSimulator } from '../../src/sandbox/mollie/index.ts';
-import { AdapterRegistry } from '../../src/services/registry.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -109,34 +107,9 @@ async function rejection(p: Promise<unknown>): Promise<GatewayError> {
 const postCount = () => sim.requests.filter((r) => r.method === 'POST' && r.path === '/v2/payouts').length;
 
 describe('capabilities', () => {
-  it('offers no balance operations without an organisation token, and still pays out', async () => {
+  it('cannot be built without an organisation token: payout sources are balances', () => {
     const { accessToken: _none, ...keyOnly } = sandboxSettings();
-    const adapter = mollie.createAdapter(keyOnly, deps);
-    adapters.push(adapter);
-    const missing = ['listBalances', 'getBalance', 'getBankAccount', 'listBankAccounts'];
-    expect(adapter.capabilities.operations.filter((op) => missing.includes(op))).toEqual([]);
-    expect(implementedOperations(adapter).sort()).toEqual([...adapter.capabilities.operations].sort());
-    expect(adapter.capabilities.notes.at(-1)).toMatch(/MOLLIE_ACCESS_TOKEN is not set/);
-    const registry = new AdapterRegistry([adapter]);
-    expect(() => registry.operation('MOLLIE', 'listBalances')).toThrow(UnsupportedOperationError);
-    // The same organisation's balance, read with the token, is still a valid payout source.
-    const withToken = mollie.createAdapter(
-      { ...keyOnly, accessToken: `access_${keyOnly.apiKey.slice(5)}` },
-      deps,
-    );
-    adapters.push(withToken);
-    const eur = (await withToken.listBalances!()).find((b) => b.currency === 'EUR')!;
-    const paid = await adapter.createPayout!({
-      amount: { minor: 100, currency: 'EUR' },
-      sourceId: eur.providerBalanceId,
-      destinationId: null,
-      description: null,
-      method: null,
-      metadata: null,
-      idempotencyKey: hexKey(),
-    });
-    expect(paid.status).toBe('PENDING');
-    await expect(adapter.ping()).resolves.toBeUndefined();
+    expect(() => mollie.createAdapter(keyOnly, deps)).toThrow(/organisation access token/);
   });
 
   it('declares exactly the implemented operations, without createBankAccount', () => {
@@ -539,7 +512,10 @@ describe('error mapping', () => {
     expect(await rejection(adapter.getBankAccount!('bal_nope'))).toBeInstanceOf(NotFoundError);
     expect(await rejection(adapter.getBankAccount!('primary'))).toBeInstanceOf(NotFoundError);
 
-    const live = mollie.createAdapter({ apiKey: 'live_abc123', baseUrl: sim.url, webhookSecret: null }, deps);
+    const live = mollie.createAdapter(
+      { apiKey: 'live_abc123', accessToken: 'access_abc123', baseUrl: sim.url, webhookSecret: null },
+      deps,
+    );
     adapters.push(live);
     const e = await rejection(live.getPayout!('payout_x'));
     expect(e).toBeInstanceOf(ProviderRejectedError);

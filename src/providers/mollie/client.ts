@@ -20,11 +20,8 @@ export const MAX_LIMIT = 250;
 export interface MollieCredentials {
   /** `test_…`/`live_…` profile key: payouts. */
   apiKey: string;
-  /**
-   * Organisation access token (`access_…`). Mollie serves the Balances API only to organisation
-   * tokens or OAuth, not to profile keys; without one the adapter offers no balance operations.
-   */
-  accessToken: string | null;
+  /** Organisation access token (`access_…`): Mollie serves the Balances API only to these (or OAuth). */
+  accessToken: string;
 }
 
 export interface ListParams {
@@ -52,7 +49,6 @@ export class MollieClient {
    */
   private balanceRequest(path: string, query: Record<string, string | number | undefined> = {}): HttpRequest {
     const { accessToken, apiKey } = this.credentials;
-    if (!accessToken) throw new Error('Mollie balance calls need an organisation access token.');
     return {
       method: 'GET',
       path,

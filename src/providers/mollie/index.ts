@@ -39,18 +39,6 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   ],
 };
 
-const BALANCE_OPERATIONS = ['listBalances', 'getBalance', 'getBankAccount', 'listBankAccounts'];
-
-/** Live without MOLLIE_ACCESS_TOKEN: payouts work, balances (and so bank accounts) cannot be read. */
-const WITHOUT_ACCESS_TOKEN: ProviderCapabilities = {
-  ...MOLLIE_CAPABILITIES,
-  operations: MOLLIE_CAPABILITIES.operations.filter((op) => !BALANCE_OPERATIONS.includes(op)),
-  notes: [
-    ...MOLLIE_CAPABILITIES.notes,
-    'MOLLIE_ACCESS_TOKEN is not set: Mollie’s Balances API takes only organisation tokens, so balances and bank accounts cannot be read (sourceId ids must come from elsewhere).',
-  ],
-};
-
 /** Room for the one extra item a `from` (inclusive) cursor costs. */
 const MAX_PAGE = MAX_LIMIT - 1;
 /** Provider page size when part of a filter is applied on our side. */
@@ -72,6 +60,8 @@ async function pageAfter<T extends { id: string }>(
 }
 
 export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter {
+  // Payout sources and destinations are balances, which Mollie serves only to organisation tokens.
+  if (!settings.accessToken) throw new Error('The Mollie adapter needs an organisation access token.');
   const http = new ProviderHttpClient({
     provider: 'MOLLIE',
     baseUrl: settings.baseUrl,
@@ -81,7 +71,7 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
   });
   const client = new MollieClient(http, {
     apiKey: settings.apiKey,
-    accessToken: settings.accessToken ?? null,
+    accessToken: settings.accessToken,
   });
   const payout = (w: Parameters<typeof toPayout>[0]) => toPayout(w, deps.log);
 
@@ -140,11 +130,9 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     return all;
   }
 
-  // Mollie's Balances API takes only organisation tokens (or OAuth), never an API key.
-  const balanceOperations: Pick<
-    PayoutProviderAdapter,
-    'listBalances' | 'getBalance' | 'getBankAccount' | 'listBankAccounts'
-  > = {
+  return {
+    name: 'MOLLIE',
+    capabilities: MOLLIE_CAPABILITIES,
     listBalances: async () => (await listAllBalances()).map(toBalance),
     getBalance: async (id) => toBalance(await client.getBalance(id)),
     async getBankAccount(id) {
@@ -162,13 +150,6 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
       );
       return { items: page.items.map((b) => toBankAccount(b)!), hasMore: page.hasMore };
     },
-  };
-  const withBalances = Boolean(settings.accessToken);
-
-  return {
-    name: 'MOLLIE',
-    capabilities: withBalances ? MOLLIE_CAPABILITIES : WITHOUT_ACCESS_TOKEN,
-    ...(withBalances ? balanceOperations : {}),
     async createPayout(cmd) {
       // The service enforces the capabilities; these guard direct callers from a silent no-op.
       if (!cmd.sourceId)
@@ -191,10 +172,8 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     listPayouts,
     cancelPayout: async (id) => payout(await client.cancelPayout(id)),
     async ping() {
-      await Promise.all([
-        client.listPayouts({ limit: 1 }),
-        ...(withBalances ? [client.listBalances({ limit: 1 })] : []),
-      ]);
+      // Both credentials: the API key (payouts) and the organisation token (balances).
+      await Promise.all([client.listPayouts({ limit: 1 }), client.listBalances({ limit: 1 })]);
     },
     close: () => http.close(),
   };
@@ -218,6 +197,12 @@ export const mollie: ProviderModule<typeof env> = {
   displayName: 'Mollie',
   capabilities: MOLLIE_CAPABILITIES,
   env,
+  liveProblems: (e) =>
+    e.MOLLIE_API_KEY && !e.MOLLIE_ACCESS_TOKEN
+      ? [
+          'MOLLIE_ACCESS_TOKEN: required with MOLLIE_API_KEY: Mollie serves balances (payout sources and their bank accounts) only to organisation access tokens',
+        ]
+      : [],
   liveSettings(e) {
     if (!e.MOLLIE_API_KEY) return null;
     return {

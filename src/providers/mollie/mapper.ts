@@ -102,7 +102,6 @@ const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
  * A balance's read-only transfer destination as the bank account its payouts go to, under the
  * balance's id (Mollie has no bank-account ids); null when none is configured. The account has no
  * status of its own: it carries the balance's (`active`, or `inactive`: being validated or blocked).
-
  */
 export function toBankAccount(w: WireBalance): BankAccount | null {
   const dest = w.transferDestination;
