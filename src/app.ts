@@ -76,6 +76,8 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
 
   const dev = config.GATEWAY_API_KEYS ? null : developmentKey();
   const keys = config.GATEWAY_API_KEYS ?? dev!.keys;
+  const short = Object.keys(keys).filter((k) => k.length < 16).length;
+  if (short) log.warn({ keys: short }, 'some API keys are shorter than 16 characters: easy to guess');
   const gateway = createGateway({
     adapters,
     state,

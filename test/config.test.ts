@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     [{ GATEWAY_MODE: 'production' }, 'GATEWAY_MODE'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ GATEWAY_API_KEYS: '{not json' }, 'GATEWAY_API_KEYS'],
-    [{ GATEWAY_API_KEYS: '{"k_short": ["payouts:read"]}' }, 'GATEWAY_API_KEYS'],
+    [{ GATEWAY_API_KEYS: '{"": ["payouts:read"]}' }, 'GATEWAY_API_KEYS'],
     [{ GATEWAY_API_KEYS: '{"k_ops_0123456789abcdef": ["payouts:delete"]}' }, 'GATEWAY_API_KEYS'],
     [{ CASAPAY_API_KEY: 'pk_test_123' }, 'CASAPAY_API_KEY'],
     [{ CASAPAY_BASE_URL: 'api.casapay.com' }, 'CASAPAY_BASE_URL'],
@@ -60,6 +60,11 @@ describe('loadConfig', () => {
     ).toBe('access_abc');
     // The sandbox derives its own token.
     expect(() => loadConfig({ MOLLIE_API_KEY: 'test_abc' })).not.toThrow();
+  });
+
+  it('takes the key map of the issue’s own example', () => {
+    const c = loadConfig({ GATEWAY_API_KEYS: '{"k_ops": ["payouts:read", "payouts:write"]}' });
+    expect(c.GATEWAY_API_KEYS).toEqual({ k_ops: ['payouts:read', 'payouts:write'] });
   });
 
   it('parses the key map into scopes', () => {
