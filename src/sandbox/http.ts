@@ -33,6 +33,8 @@ export interface Route {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string without `?` (batching tests look for `ids=`). */
+  query: string;
   status: number;
 }
 
@@ -112,7 +114,7 @@ export async function startSimulator(options: StartOptions): Promise<SimulatorHa
       } catch (error) {
         out = options.internalError?.(base, error) ?? { status: 500, body: { error: 'internal' } };
       }
-      requests.push({ method: base.method, path: base.path, status: out.status });
+      requests.push({ method: base.method, path: base.path, query: url.search.slice(1), status: out.status });
       send(res, out);
     })();
   });

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { judge, type IdempotencyRecord, type IdempotencyStore, type StateStore } from './types.ts';
+import {
+  judge,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type RecordStore,
+  type StateStore,
+} from './types.ts';
 
 class MemoryIdempotency implements IdempotencyStore {
-  private readonly records = new Map<string, IdempotencyRecord & { expiresAt: number }>();
+  readonly records = new Map<string, IdempotencyRecord & { expiresAt: number }>();
 
   private live(key: string) {
     const rec = this.records.get(key);
@@ -32,10 +38,57 @@ class MemoryIdempotency implements IdempotencyStore {
   }
 }
 
+class MemoryRecords implements RecordStore {
+  /** A Map keeps insertion order, which is the listing order reversed. */
+  readonly collections = new Map<string, Map<string, string>>();
+
+  private of(collection: string) {
+    let c = this.collections.get(collection);
+    if (!c) this.collections.set(collection, (c = new Map()));
+    return c;
+  }
+
+  async put(collection: string, id: string, value: string) {
+    this.of(collection).set(id, value);
+  }
+
+  async get(collection: string, id: string) {
+    return this.of(collection).get(id) ?? null;
+  }
+
+  async getMany(collection: string, ids: readonly string[]) {
+    const c = this.of(collection);
+    return ids.map((id) => c.get(id) ?? null);
+  }
+
+  async list(collection: string, afterId: string | null, limit: number) {
+    const ids = [...this.of(collection).keys()].reverse();
+    const start = afterId === null ? 0 : ids.indexOf(afterId) + 1;
+    if (afterId !== null && start === 0) return { items: [], hasMore: false };
+    const slice = ids.slice(start, start + limit);
+    return {
+      items: slice.map((id) => ({ id, value: this.of(collection).get(id)! })),
+      hasMore: start + limit < ids.length,
+    };
+  }
+}
+
 export function createMemoryState(): StateStore {
+  const idempotency = new MemoryIdempotency();
+  const records = new MemoryRecords();
   return {
     kind: 'memory',
-    idempotency: new MemoryIdempotency(),
+    idempotency,
+    records,
+    async dump() {
+      const out: [string, string][] = [...idempotency.records].map(([k, v]) => [
+        `idem:${k}`,
+        JSON.stringify(v),
+      ]);
+      for (const [name, c] of records.collections)
+        for (const [id, value] of c) out.push([`rec:${name}:${id}`, value]);
+      return out;
+    },
     ping: async () => {},
     close: async () => {},
   };

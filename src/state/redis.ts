@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { judge, type IdempotencyRecord, type IdempotencyStore, type StateStore } from './types.ts';
+import {
+  judge,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type RecordStore,
+  type StateStore,
+} from './types.ts';
 
 // Check-and-write in one step on the server: between a GET and a SET another instance could
 // take over a lapsed lease, and we must not overwrite or delete its record.
@@ -46,12 +52,87 @@ class RedisIdempotency implements IdempotencyStore {
   }
 }
 
+// A new id takes the next sequence number (its listing position); a replaced one keeps its own.
+const PUT_RECORD = `
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) == false then
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
+
+/** Values in a hash, listing order in a sorted set scored by insertion sequence. */
+class RedisRecords implements RecordStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private k(collection: string) {
+    const base = `${this.prefix}rec:${collection}`;
+    return { values: base, order: `${base}:order`, seq: `${base}:seq` };
+  }
+
+  async put(collection: string, id: string, value: string) {
+    const k = this.k(collection);
+    await this.redis.eval(PUT_RECORD, 3, k.values, k.order, k.seq, id, value);
+  }
+
+  async get(collection: string, id: string) {
+    return this.redis.hget(this.k(collection).values, id);
+  }
+
+  async getMany(collection: string, ids: readonly string[]) {
+    if (!ids.length) return [];
+    return this.redis.hmget(this.k(collection).values, ...ids);
+  }
+
+  async list(collection: string, afterId: string | null, limit: number) {
+    const k = this.k(collection);
+    let start = 0;
+    if (afterId !== null) {
+      const rank = await this.redis.zrevrank(k.order, afterId);
+      if (rank === null) return { items: [], hasMore: false };
+      start = rank + 1;
+    }
+    const ids = await this.redis.zrevrange(k.order, start, start + limit);
+    const page = ids.slice(0, limit);
+    const values = page.length ? await this.redis.hmget(k.values, ...page) : [];
+    return {
+      items: page.flatMap((id, i) => (values[i] === null ? [] : [{ id, value: values[i]! }])),
+      hasMore: ids.length > limit,
+    };
+  }
+}
+
+/** Every key under `prefix` with its contents, whatever the Redis type. */
+async function dumpPrefix(redis: Redis, prefix: string): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      if (type === 'string') out.push([key, (await redis.get(key)) ?? '']);
+      else if (type === 'hash')
+        for (const [f, v] of Object.entries(await redis.hgetall(key))) out.push([`${key}:${f}`, v]);
+      else if (type === 'zset') out.push([key, (await redis.zrange(key, 0, -1)).join(',')]);
+      else if (type === 'list') out.push([key, (await redis.lrange(key, 0, -1)).join(',')]);
+      else if (type === 'set') out.push([key, (await redis.smembers(key)).join(',')]);
+      else out.push([key, `(${type})`]);
+    }
+  } while (cursor !== '0');
+  return out;
+}
+
 export async function createRedisState(url: string, prefix = 'payout-gateway:'): Promise<StateStore> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
   await redis.connect();
   return {
     kind: 'redis',
     idempotency: new RedisIdempotency(redis, prefix),
+    records: new RedisRecords(redis, prefix),
+    dump: () => dumpPrefix(redis, prefix),
     ping: async () => {
       await redis.ping();
     },

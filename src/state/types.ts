@@ -25,9 +25,30 @@ export interface IdempotencyStore {
   release(key: string, owner: string): Promise<void>;
 }
 
+/**
+ * Named collections of string records the gateway keeps for providers that keep nothing themselves
+ * (Token.io's beneficiaries and payout metadata). Listing is newest first, in insertion order.
+ */
+export interface RecordStore {
+  /** Stores `value` under `id`; a new id goes first in the listing, a replaced one keeps its place. */
+  put(collection: string, id: string, value: string): Promise<void>;
+  get(collection: string, id: string): Promise<string | null>;
+  /** One answer per id, in order; null for a missing one. */
+  getMany(collection: string, ids: readonly string[]): Promise<(string | null)[]>;
+  /** Newest first, starting after `afterId` (null: from the newest); an unknown `afterId` lists nothing. */
+  list(
+    collection: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ items: { id: string; value: string }[]; hasMore: boolean }>;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   readonly idempotency: IdempotencyStore;
+  readonly records: RecordStore;
+  /** Every key and value held, as stored: for audits such as "no account number in clear". */
+  dump(): Promise<[string, string][]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

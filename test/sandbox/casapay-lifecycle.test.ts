@@ -217,7 +217,7 @@ describe('fault injection', () => {
     expect(broken.status).toBe(503);
     expect(broken.body).toMatchObject({ error: { type: 'api_error' } });
     expect(broken.body.error.message).toEqual(expect.any(String));
-    expect(faulty.requests.at(-1)).toEqual({ method: 'POST', path: '/v1/payouts', status: 503 });
+    expect(faulty.requests.at(-1)).toEqual({ method: 'POST', path: '/v1/payouts', query: '', status: 503 });
     expect(await api.available('gbp')).toBe(1_200_000);
 
     // The failed attempt stored nothing, so the retry with the same key executes once.

@@ -96,6 +96,7 @@ describe('Mollie simulator via the official SDK', () => {
     expect(sim.requests.filter((r) => r.method === 'POST' && r.path === '/v2/payouts')).toContainEqual({
       method: 'POST',
       path: '/v2/payouts',
+      query: '',
       status: 201,
     });
   });
