@@ -16,6 +16,7 @@ import { createGateway, type WebhookVerifier } from './server.ts';
 import { createMemoryState } from './state/memory.ts';
 import { createRedisState } from './state/redis.ts';
 import type { StateStore } from './state/types.ts';
+import { generateVaultKey, parseVaultKey, Vault } from './state/vault.ts';
 
 export interface AppOptions {
   /** Redis key prefix, so parallel test runs never share state. */
@@ -48,8 +49,19 @@ async function providerSettings(
   return {
     ...credentials,
     baseUrl: simulator.url,
-    webhookSecret: `whsec_${randomBytes(16).toString('hex')}`,
+    webhookSecret: module.capabilities.webhooks ? `whsec_${randomBytes(16).toString('hex')}` : null,
   };
+}
+
+/** Live mode refuses to start without a key (config.ts); the sandbox makes one up, and says so. */
+function vaultKey(config: Config, log: Logger): Buffer {
+  const key = config.GATEWAY_VAULT_KEY ? parseVaultKey(config.GATEWAY_VAULT_KEY) : null;
+  if (key) return key;
+  log.warn(
+    {},
+    'GATEWAY_VAULT_KEY is not set: generated a key for this run; vault records (Token.io bank accounts) cannot be read after a restart',
+  );
+  return generateVaultKey();
 }
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}) {
@@ -59,7 +71,13 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const adapters: PayoutProviderAdapter[] = [];
   const webhooks: Partial<Record<ProviderName, WebhookVerifier>> = {};
   const secrets = new Map<ProviderName, string>();
-  const deps = { log, timeoutMs: config.PROVIDER_TIMEOUT_MS, retries: config.PROVIDER_RETRIES };
+  const deps = {
+    log,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    retries: config.PROVIDER_RETRIES,
+    records: state.records,
+    vault: new Vault(vaultKey(config, log)),
+  };
   for (const module of PROVIDER_MODULES) {
     const settings = await providerSettings(module, config, sandbox);
     if (!settings) {
@@ -102,6 +120,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   return {
     url,
     gateway,
+    state,
     simulators,
     sandboxCredentials: sandbox.credentials,
     webhookSecrets: secrets,

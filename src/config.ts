@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SCOPES } from './context.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
+import { parseVaultKey } from './state/vault.ts';
 
 const apiKeys = z
   .string()
@@ -30,6 +31,14 @@ const base = {
   GATEWAY_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
   REDIS_URL: z.url().optional(),
   GATEWAY_API_KEYS: apiKeys.optional(),
+  /** 32 bytes (hex or base64) sealing the bank-account vault; sandbox generates one when unset. */
+  GATEWAY_VAULT_KEY: z
+    .string()
+    .refine(
+      (s) => parseVaultKey(s) !== null,
+      'must be 32 random bytes as 64 hex characters or base64 (openssl rand -base64 32)',
+    )
+    .optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PROVIDER_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -56,6 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.GATEWAY_MODE === 'live') {
     const problems = [
       ...(config.GATEWAY_API_KEYS ? [] : ['GATEWAY_API_KEYS: required in live mode']),
+      ...(!config.GATEWAY_VAULT_KEY
+        ? PROVIDER_MODULES.filter((m) => m.usesVault && m.liveSettings(config)).map(
+            (m) =>
+              `GATEWAY_VAULT_KEY: required in live mode while ${m.displayName} is enabled (its bank accounts are kept encrypted in the gateway)`,
+          )
+        : []),
       ...PROVIDER_MODULES.flatMap((m) => m.liveProblems?.(config) ?? []),
     ];
     if (problems.length)

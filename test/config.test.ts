@@ -1,6 +1,7 @@
 // Configuration is parsed at boot: a bad value stops the start with a message naming the variable.
 // The last tests start the real process, as `npm start` does.
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
@@ -24,6 +25,10 @@ describe('loadConfig', () => {
     [{ CASAPAY_BASE_URL: 'api.casapay.com' }, 'CASAPAY_BASE_URL'],
     [{ MOLLIE_API_KEY: 'sk_test_123' }, 'MOLLIE_API_KEY'],
     [{ PROVIDER_TIMEOUT_MS: '5' }, 'PROVIDER_TIMEOUT_MS'],
+    [{ GATEWAY_VAULT_KEY: 'too-short' }, 'GATEWAY_VAULT_KEY'],
+    [{ GATEWAY_VAULT_KEY: Buffer.alloc(16).toString('base64') }, 'GATEWAY_VAULT_KEY'],
+    [{ TOKENIO_MEMBER_ID: 'member-1' }, 'TOKENIO_MEMBER_ID'],
+    [{ TOKENIO_PRIVATE_KEY: 'not a pem' }, 'TOKENIO_PRIVATE_KEY'],
   ])('refuses %j, naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n\\s+${name}:`));
   });
@@ -60,6 +65,32 @@ describe('loadConfig', () => {
     ).toBe('access_abc');
     // The sandbox derives its own token.
     expect(() => loadConfig({ MOLLIE_API_KEY: 'test_abc' })).not.toThrow();
+  });
+
+  it('refuses live Token.io without request signing, or without a vault key', () => {
+    const live = { GATEWAY_MODE: 'live', GATEWAY_API_KEYS: '{"k_ops_0123456789abcdef": ["payouts:read"]}' };
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const signing = {
+      TOKENIO_MEMBER_ID: 'm:abc',
+      TOKENIO_KEY_ID: 'k1',
+      TOKENIO_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+    };
+    const vault = { GATEWAY_VAULT_KEY: randomBytes(32).toString('base64') };
+    expect(() => loadConfig({ ...live, ...vault, TOKENIO_API_KEY: 'basic' })).toThrow(
+      /TOKENIO_API_KEY: Basic auth is for Token.io’s sandbox only/,
+    );
+    expect(() => loadConfig({ ...live, ...vault, TOKENIO_MEMBER_ID: 'm:abc' })).toThrow(
+      /TOKENIO_KEY_ID: required with TOKENIO_MEMBER_ID[^]*TOKENIO_PRIVATE_KEY: required/,
+    );
+    expect(() => loadConfig({ ...live, ...signing })).toThrow(
+      /GATEWAY_VAULT_KEY: required in live mode while Token.io is enabled/,
+    );
+    // One-line PEMs (`\n` escapes) are accepted; a hex key works as well as base64.
+    const c = loadConfig({ ...live, ...signing, GATEWAY_VAULT_KEY: randomBytes(32).toString('hex') });
+    expect(c.TOKENIO_PRIVATE_KEY).toBe(pem);
+    // Without Token.io, live mode needs no vault key; the sandbox makes one up.
+    expect(() => loadConfig(live)).not.toThrow();
+    expect(() => loadConfig({})).not.toThrow();
   });
 
   it('takes the key map of the issue’s own example', () => {
@@ -109,11 +140,14 @@ describe('npm start', () => {
   it('starts in sandbox mode with every simulator, GraphiQL and a development key', async () => {
     const { output } = await start(
       { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-      /Development API key.*\n/,
+      // Logs are written asynchronously: wait for both, in either order.
+      /Development API key[^]*GATEWAY_VAULT_KEY is not set.*\n|GATEWAY_VAULT_KEY is not set[^]*Development API key.*\n/,
     );
     expect(output).toMatch(/Payout Gateway \(sandbox\) listening on http:\/\/127\.0\.0\.1:\d+\/graphql/);
     expect(output).toMatch(/CASAPAY sandbox simulator: http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/MOLLIE sandbox simulator: http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/TOKENIO sandbox simulator: http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/GATEWAY_VAULT_KEY is not set: generated a key/);
     expect(output).toMatch(/Development API key \(every scope; preset in GraphiQL\): dev_[0-9a-f]{32}/);
     expect(output).toMatch(/REDIS_URL is not set/);
   });

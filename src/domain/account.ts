@@ -10,6 +10,19 @@ export interface Balance {
   pending: Money;
 }
 
+/** Verification of Payee: does the name match the account's holder at the bank? */
+export const VERIFICATION_STATUSES = ['MATCH', 'CLOSE_MATCH', 'NO_MATCH', 'NOT_POSSIBLE'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export interface BankAccountVerification {
+  status: VerificationStatus;
+  /** The provider's reasons, verbatim (EXACT_MATCH, NAME_MISMATCH, ACCOUNT_MISMATCH, UNKNOWN). */
+  reasons: string[];
+  /** The holder's name as the bank has it, on a close match. */
+  matchedName: string | null;
+  checkedAt: Date;
+}
+
 export interface BankAccount {
   provider: ProviderName;
   providerBankAccountId: string;
@@ -19,4 +32,6 @@ export interface BankAccount {
   currency: string | null;
   /** The provider's own status word (e.g. `new`, `verified`); null where there is none. */
   status: string | null;
+  /** Null where the account was not checked (providers without Verification of Payee, GBP at Token.io). */
+  verification?: BankAccountVerification | null;
 }

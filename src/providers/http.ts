@@ -10,7 +10,8 @@ import type { ProviderName } from '../domain/provider.ts';
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   path: string;
-  query?: Record<string, string | number | undefined>;
+  /** An array is sent as the parameter repeated (`ids=a&ids=b`). */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
   /** True when sending the same request twice cannot do anything twice. */
@@ -23,10 +24,21 @@ export interface HttpResponse {
   body: unknown;
 }
 
+/** What a request-signing scheme signs: exactly the bytes and target that go on the wire. */
+export interface OutgoingRequest {
+  method: string;
+  host: string;
+  path: string;
+  query: string;
+  body: string;
+}
+
 export interface HttpClientOptions {
   provider: ProviderName;
   baseUrl: string;
   headers: Record<string, string>;
+  /** Per-attempt headers computed from the request itself (Token.io's signed JWT). */
+  authorize?: (req: OutgoingRequest) => Promise<Record<string, string>>;
   timeoutMs: number;
   /** Extra attempts for retryable requests; 0 disables retries. */
   retries: number;
@@ -39,11 +51,13 @@ const isTransient = (status: number) => status === 429 || status >= 500;
 export class ProviderHttpClient {
   private readonly pool: Pool;
   private readonly origin: string;
+  private readonly host: string;
   private readonly basePath: string;
 
   constructor(private readonly options: HttpClientOptions) {
     const url = new URL(options.baseUrl);
     this.origin = url.origin;
+    this.host = url.host;
     this.basePath = url.pathname.replace(/\/$/, '');
     this.pool = new Pool(this.origin, {
       connections: 16,
@@ -72,7 +86,10 @@ export class ProviderHttpClient {
 
   private async once(req: HttpRequest): Promise<HttpResponse> {
     const search = new URLSearchParams();
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) search.append(k, String(v));
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (Array.isArray(v)) for (const item of v as readonly string[]) search.append(k, item);
+      else if (v !== undefined) search.append(k, String(v));
+    }
     const qs = search.toString();
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -84,10 +101,23 @@ export class ProviderHttpClient {
       payload = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
+    const path = `${this.basePath}${req.path}`;
+    if (this.options.authorize) {
+      Object.assign(
+        headers,
+        await this.options.authorize({
+          method: req.method,
+          host: this.host,
+          path,
+          query: qs,
+          body: payload ?? '',
+        }),
+      );
+    }
     try {
       const res = await this.pool.request({
         method: req.method,
-        path: `${this.basePath}${req.path}${qs ? `?${qs}` : ''}`,
+        path: `${path}${qs ? `?${qs}` : ''}`,
         headers,
         body: payload,
       });

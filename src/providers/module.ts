@@ -3,15 +3,28 @@
 import type { z } from 'zod';
 import type { SimulatorHandle } from '../sandbox/http.ts';
 import type { ProviderName } from '../domain/provider.ts';
+import type { RecordStore } from '../state/types.ts';
+import type { Vault } from '../state/vault.ts';
 import type { Logger, PayoutProviderAdapter, ProviderCapabilities } from './types.ts';
 
+/** A private key that signs each request (Token.io's production auth). */
+export interface RequestSigningKey {
+  memberId: string;
+  keyId: string;
+  privateKeyPem: string;
+}
+
 export interface ProviderSettings {
-  apiKey: string;
+  /** Null where the provider authenticates by signing requests instead (Token.io live). */
+  apiKey: string | null;
   /**
    * A second credential, for providers where one API refuses the key: Mollie's Balances API takes
    * only organisation access tokens.
    */
   accessToken?: string | null;
+  signing?: RequestSigningKey | null;
+  /** Sent where a provider acts for a sub-merchant (Token.io's `onBehalfOfId`). */
+  onBehalfOfId?: string | null;
   baseUrl: string;
   webhookSecret: string | null;
 }
@@ -23,6 +36,9 @@ export interface AdapterDeps {
   log: Logger;
   timeoutMs: number;
   retries: number;
+  /** The gateway's own state, for what a provider does not keep (Token.io's beneficiaries). */
+  records: RecordStore;
+  vault: Vault;
 }
 
 export interface SandboxSimulator extends SimulatorHandle {
@@ -38,6 +54,8 @@ export interface ProviderModule<Env extends z.ZodRawShape = z.ZodRawShape> {
   env: Env;
   /** Live-mode settings, or null when its credentials are not set (the provider is then disabled). */
   liveSettings(env: z.infer<z.ZodObject<Env>>): ProviderSettings | null;
+  /** Keeps bank accounts in the gateway's vault: live mode then needs GATEWAY_VAULT_KEY. */
+  usesVault?: boolean;
   /** Live-mode rules across variables, as "VARIABLE: why" lines (empty when the env is fine). */
   liveProblems?(env: z.infer<z.ZodObject<Env>>): string[];
   sandbox: {

@@ -40,7 +40,7 @@ export interface PayoutFilter {
 }
 
 export interface PageQuery<F = undefined> {
-  /** Provider id of the last item already seen; the page starts after it. */
+  /** The position of the last item already seen (its id, or its Page.positions entry); the page starts after it. */
   afterId: string | null;
   limit: number;
   filter?: F;
@@ -49,6 +49,11 @@ export interface PageQuery<F = undefined> {
 export interface Page<T> {
   items: T[];
   hasMore: boolean;
+  /**
+   * For providers paged by opaque offsets (Token.io): the position after each item, which a later
+   * PageQuery.afterId starts from. Without it the position is the item's id.
+   */
+  positions?: string[];
   /**
    * Set when the page stopped early (a capped client-side filter scan): the id of the last item the
    * provider was read up to, so the next page starts there rather than after the last item returned.
@@ -71,6 +76,8 @@ export interface ProviderCapabilities {
     methods: readonly PayoutMethod[];
   };
   webhooks: boolean;
+  /** Where status changes come from: the provider's signed webhooks, or polling its API. */
+  statusSource: 'WEBHOOK' | 'POLLING';
   /** Plain words for what the shared model cannot say on its own. */
   notes: readonly string[];
 }
@@ -80,6 +87,11 @@ export interface PayoutProviderAdapter {
   readonly capabilities: ProviderCapabilities;
   createPayout?(command: CreatePayoutCommand): Promise<Payout>;
   getPayout?(id: string): Promise<Payout>;
+  /**
+   * Many payouts in one provider call where the API allows it (Token.io's `ids` filter): one result
+   * per id, in order, a NotFoundError for a miss. Used by the per-request DataLoader.
+   */
+  getPayouts?(ids: readonly string[]): Promise<(Payout | Error)[]>;
   listPayouts?(query: PageQuery<PayoutFilter>): Promise<Page<Payout>>;
   cancelPayout?(id: string): Promise<Payout>;
   listBalances?(): Promise<Balance[]>;

@@ -1,8 +1,25 @@
-import type { BankAccount } from '../domain/account.ts';
+import type { BankAccount, BankAccountVerification } from '../domain/account.ts';
 import { nodeKey } from '../domain/ids.ts';
 import { builder, grant } from './builder.ts';
-import { PayoutProviderEnum } from './enums.ts';
+import { PayoutProviderEnum, VerificationStatusEnum } from './enums.ts';
 import { CREATE_ERRORS } from './errors.ts';
+
+const VerificationRef = builder.objectRef<BankAccountVerification>('BankAccountVerification').implement({
+  description:
+    'The result of checking the holder name against the account at its bank (Verification of Payee).',
+  fields: (t) => ({
+    status: t.field({ type: VerificationStatusEnum, resolve: (v) => v.status }),
+    reasons: t.stringList({
+      description: 'The provider’s reasons, verbatim (e.g. EXACT_MATCH, NAME_MISMATCH).',
+      resolve: (v) => v.reasons,
+    }),
+    matchedName: t.exposeString('matchedName', {
+      nullable: true,
+      description: 'The holder name the bank has, when it differs (a close match).',
+    }),
+    checkedAt: t.field({ type: 'DateTime', resolve: (v) => v.checkedAt }),
+  }),
+});
 
 export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount>('BankAccount'), {
   description: 'A payout destination. Only the last four digits of the number are ever returned.',
@@ -10,6 +27,7 @@ export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount
   id: { resolve: (b) => nodeKey(b.provider, b.providerBankAccountId) },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerBankAccountId' in v,
   load: (keys: string[], ctx) => ctx.gateway.loadBankAccounts(keys),
+  cacheResolved: (b) => nodeKey(b.provider, b.providerBankAccountId),
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
     holderName: t.exposeString('holderName', { nullable: true }),
@@ -17,6 +35,13 @@ export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount
     country: t.field({ type: 'CountryCode', nullable: true, resolve: (b) => b.country }),
     currency: t.field({ type: 'CurrencyCode', nullable: true, resolve: (b) => b.currency }),
     status: t.exposeString('status', { nullable: true, description: 'The provider’s own status word.' }),
+    verification: t.field({
+      type: VerificationRef,
+      nullable: true,
+      description:
+        'Null where the account was not checked (the provider offers no check, or not for its currency).',
+      resolve: (b) => b.verification ?? null,
+    }),
   }),
 });
 

@@ -18,6 +18,8 @@ function missingScopes(failure: AuthFailure): string[] {
   return [];
 }
 
+const ANY_READ = { $any: { 'payouts:read': true, 'balances:read': true, 'bank_accounts:read': true } };
+
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   AuthScopes: Record<Scope, boolean> & { granted: object };
@@ -54,12 +56,11 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodesQueryOptions: false,
     // Each node type checks its own read scope, but only after loading it: without any read scope
-    // a key must not even learn whether an id exists.
-    nodeQueryOptions: {
-      authScopes: { $any: { 'payouts:read': true, 'balances:read': true, 'bank_accounts:read': true } },
-    },
+    // a key must not even learn whether an id exists. `nodes(ids:)` loads through the same
+    // per-request DataLoaders, so ids of one provider are fetched together where it can.
+    nodeQueryOptions: { authScopes: ANY_READ },
+    nodesQueryOptions: { authScopes: ANY_READ },
   },
   errors: { defaultTypes: [] },
 });

@@ -1,6 +1,7 @@
 import type { PAYOUT_STATUSES } from '../domain/payout.ts';
 import { PAYOUT_ACTIONS, PAYOUT_METHODS } from '../domain/payout.ts';
 import { PROVIDER_NAMES } from '../domain/provider.ts';
+import { VERIFICATION_STATUSES } from '../domain/account.ts';
 import { OPERATIONS } from '../providers/types.ts';
 import { builder } from './builder.ts';
 
@@ -31,4 +32,15 @@ export const ProviderOperationEnum = builder.enumType('ProviderOperation', {
 });
 export const RequirementEnum = builder.enumType('InputRequirement', {
   values: ['REQUIRED', 'OPTIONAL', 'FORBIDDEN'] as const,
+});
+export const VerificationStatusEnum = builder.enumType('VerificationStatus', {
+  description: 'Verification of Payee: how the holder name matched the account at its bank.',
+  values: VERIFICATION_STATUSES,
+});
+export const StatusSourceEnum = builder.enumType('StatusSource', {
+  description: 'Where a provider’s payout status changes come from.',
+  values: {
+    WEBHOOK: { description: 'Signed webhooks from the provider.' },
+    POLLING: { description: 'The gateway polls the provider’s API.' },
+  },
 });

@@ -18,6 +18,8 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
   id: { resolve: (p) => nodeKey(p.provider, p.providerPayoutId) },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerPayoutId' in v,
   load: (keys: string[], ctx) => ctx.gateway.loadPayouts(keys),
+  // Payouts a list resolved are primed into the loader: payout(id:) for one of them costs no call.
+  cacheResolved: (p) => nodeKey(p.provider, p.providerPayoutId),
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (p) => p.provider }),
     providerPayoutId: t.exposeString('providerPayoutId'),
@@ -75,9 +77,11 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { 'payouts:read': true },
     args: { id: t.arg.id({ required: true }) },
+    description: 'Aliases in one request are loaded together (one provider call per batch where it can).',
     resolve: (_root, { id }, ctx) => {
       const { provider, id: providerId } = ctx.gateway.refOf(String(id), 'Payout');
-      return ctx.gateway.findOrNull(() => ctx.gateway.registry.operation(provider, 'getPayout')(providerId));
+      ctx.gateway.registry.operation(provider, 'getPayout');
+      return ctx.gateway.findOrNull(() => PayoutRef.getDataloader(ctx).load(nodeKey(provider, providerId)));
     },
   }),
   payouts: t.field({

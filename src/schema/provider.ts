@@ -10,6 +10,7 @@ import {
   PayoutStatusEnum,
   ProviderOperationEnum,
   RequirementEnum,
+  StatusSourceEnum,
 } from './enums.ts';
 
 interface ProviderInfo {
@@ -75,6 +76,12 @@ const ProviderInfoRef = builder.objectRef<ProviderInfo>('ProviderInfo').implemen
     }),
     balances: t.boolean({ resolve: (p) => p.capabilities?.operations.includes('listBalances') ?? false }),
     webhooks: t.boolean({ resolve: (p) => p.capabilities?.webhooks ?? false }),
+    statusSource: t.field({
+      type: StatusSourceEnum,
+      nullable: true,
+      description: 'Where status changes come from; null for a provider this gateway does not implement.',
+      resolve: (p) => p.capabilities?.statusSource ?? null,
+    }),
     notes: t.stringList({
       resolve: (p) => [...(p.capabilities?.notes ?? ['Not yet available in this gateway.'])],
     }),

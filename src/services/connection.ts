@@ -1,5 +1,6 @@
-// One Relay connection over several providers. The cursor records, per provider, the id of the
-// last item the client has seen (or that the provider is exhausted); each page is a k-way merge
+// One Relay connection over several providers. The cursor records, per provider, the position of
+// the last item the client has seen: its id, or an offset-paged provider's own position (or that
+// the provider is exhausted); each page is a k-way merge
 // of the providers' own pages, so every provider's order is kept and nothing is skipped.
 import { ValidationError } from '../domain/errors.ts';
 import { isProviderName, type ProviderName } from '../domain/provider.ts';
@@ -105,7 +106,9 @@ export async function mergedConnection<T>(
     const node = page.items[idx]!;
     heads[pick] = idx + 1;
     const provider = live[pick]!.provider;
-    cursor[provider] = heads[pick] === page.items.length ? endOf(page, idOf(node)) : idOf(node);
+    // Offset-paged providers give each item's position; for the others it is the item's id.
+    const position = page.positions?.[idx] ?? idOf(node);
+    cursor[provider] = heads[pick] === page.items.length ? endOf(page, position) : position;
     edges.push({ cursor: encode(cursor), node });
   }
   const hasNextPage = pages.some((p, i) => (heads[i] ?? 0) < p.items.length || p.hasMore);

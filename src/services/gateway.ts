@@ -266,9 +266,43 @@ export class GatewayService {
     return this.registry.operation(ref.provider, 'cancelPayout')(ref.id);
   }
 
-  /** Node keys ("CASAPAY:po_…") to payouts, one result or Error per key, in order (DataLoader). */
-  loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
-    return this.loadEach(keys, 'getPayout');
+  /**
+   * Node keys ("CASAPAY:po_…") to payouts, one result or Error per key, in order (DataLoader). A
+   * provider that reads many payouts in one call (Token.io) gets one call per batch.
+   */
+  async loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
+    const results: (Payout | Error)[] = new Array(keys.length);
+    const batches = new Map<ProviderName, { at: number[]; ids: string[] }>();
+    const singles: number[] = [];
+    for (const [i, key] of keys.entries()) {
+      try {
+        const { provider, id } = parseNodeKey(key);
+        if (typeof this.registry.find(provider)?.getPayouts !== 'function') {
+          singles.push(i);
+          continue;
+        }
+        const batch = batches.get(provider) ?? { at: [], ids: [] };
+        batch.at.push(i);
+        batch.ids.push(id);
+        batches.set(provider, batch);
+      } catch (error) {
+        results[i] = error as Error;
+      }
+    }
+    const each = await this.loadEach(
+      singles.map((i) => keys[i]!),
+      'getPayout',
+    );
+    singles.forEach((i, n) => (results[i] = each[n]!));
+    await Promise.all(
+      [...batches].map(async ([provider, { at, ids }]) => {
+        const found = await this.registry.get(provider).getPayouts!(ids).catch((error: unknown) =>
+          ids.map(() => (error instanceof Error ? error : new Error(String(error)))),
+        );
+        at.forEach((i, n) => (results[i] = found[n]!));
+      }),
+    );
+    return results;
   }
 
   loadBankAccounts(keys: readonly string[]): Promise<(BankAccount | Error)[]> {

@@ -15,6 +15,7 @@ import {
   type PayoutProviderAdapter,
 } from '../../src/providers/types.ts';
 import { AdapterRegistry } from '../../src/services/registry.ts';
+import { adapterDeps } from '../helpers/deps.ts';
 
 export interface ContractFixture {
   /** A valid create for a fresh sandbox account, e.g. with a destination or source it looked up. */
@@ -23,6 +24,8 @@ export interface ContractFixture {
   missingPayoutId: string;
   /** A valid bank account, for providers that declare createBankAccount. */
   bankAccountCommand?: Omit<CreateBankAccountCommand, 'idempotencyKey'>;
+  /** Sets up what a fresh account lacks (Token.io's beneficiaries live in the gateway: none at first). */
+  seed?(adapter: PayoutProviderAdapter): Promise<void>;
 }
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -39,8 +42,9 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       const sim = await module.sandbox.start(0);
       adapter = module.createAdapter(
         { ...module.sandbox.credentials({}), baseUrl: sim.url, webhookSecret: 'contract' },
-        { log: silent, timeoutMs: 2000, retries: 1 },
+        adapterDeps({ log: silent }),
       );
+      await fixture.seed?.(adapter);
       close = async () => {
         await adapter.close();
         await sim.close();
@@ -113,7 +117,9 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       const listed = await adapter.listPayouts!({ afterId: null, limit: 5 });
       expect(listed.items[0]?.providerPayoutId).toBe(created.providerPayoutId);
       // "After" means after: the item the cursor names is never repeated (Mollie's `from` includes it).
-      const rest = await adapter.listPayouts!({ afterId: created.providerPayoutId, limit: 5 });
+      // Offset-paged providers name the position after an item themselves.
+      const position = listed.positions?.[0] ?? created.providerPayoutId;
+      const rest = await adapter.listPayouts!({ afterId: position, limit: 5 });
       expect(rest.items.map((p) => p.providerPayoutId)).not.toContain(created.providerPayoutId);
       const pending = await adapter.listPayouts!({
         afterId: null,

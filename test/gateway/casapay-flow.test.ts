@@ -221,5 +221,5 @@ describe('CasaPay payouts through GraphQL', () => {
 
 /** The CasaPay test key the sandbox gateway uses (its own simulator account). */
 function casapayKey(): string {
-  return t.app.sandboxCredentials.get('CASAPAY')!.apiKey;
+  return t.app.sandboxCredentials.get('CASAPAY')!.apiKey!;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListBankAccountsQuery, ListPayoutsQuery } from '../gql/graphql.ts';
 
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { Balances, CreatePayout, ListBankAccounts, ListPayouts } from './operations.ts';
+import { Balances, CreateBankAccount, CreatePayout, ListBankAccounts, ListPayouts } from './operations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe('across CasaPay and Mollie', () => {
+describe('across CasaPay, Mollie and Token.io', () => {
   it('merges payouts newest first, page by page, without gaps or repeats', async () => {
     const accounts = (await t.exec(ListBankAccounts, { provider: 'CASAPAY' })).data!.bankAccounts.edges;
     const gbp = accounts.find((e) => e.node.currency === 'GBP')!.node.id;
@@ -41,12 +41,41 @@ describe('across CasaPay and Mollie', () => {
       idempotencyKey: 'x2',
     });
     await pause();
+    // Token.io pages by opaque offsets: its cursor position is not an id, and mixes in all the same.
+    const tokenioSource = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances.find(
+      (b) => b.currency === 'GBP',
+    )!;
+    const beneficiary = (
+      await t.exec(CreateBankAccount, {
+        input: {
+          provider: 'TOKENIO',
+          holderName: 'Cross Provider Ltd',
+          country: 'GB',
+          currency: 'GBP',
+          sortCode: '404784',
+          accountNumber: '70872490',
+          idempotencyKey: 'b1',
+        },
+      })
+    ).data!.createBankAccount as { bankAccount: { id: string } };
+    const tokenio = (n: string) => ({
+      provider: 'TOKENIO',
+      sourceId: tokenioSource.id,
+      destinationId: beneficiary.bankAccount.id,
+      amount: { amount: '1.00', currency: 'GBP' },
+      description: `Cross provider ${n}`,
+      idempotencyKey: `t${n}`,
+    });
+    await pay(tokenio('1'));
+    await pause();
     await pay({
       provider: 'CASAPAY',
       amount: { amount: '1.00', currency: 'GBP' },
       destinationId: gbp,
       idempotencyKey: 'x3',
     });
+    await pause();
+    await pay(tokenio('2'));
 
     const seen: ListPayoutsQuery['payouts']['edges'] = [];
     let after: string | null | undefined = null;
@@ -63,7 +92,7 @@ describe('across CasaPay and Mollie', () => {
 
   it('lists balances and bank accounts of every enabled provider', async () => {
     const balances = (await t.exec(Balances, {})).data!.balances;
-    expect(new Set(balances.map((b) => b.provider))).toEqual(new Set(['CASAPAY', 'MOLLIE']));
+    expect(new Set(balances.map((b) => b.provider))).toEqual(new Set(['CASAPAY', 'MOLLIE', 'TOKENIO']));
     const all: string[] = [];
     let after: string | null | undefined = null;
     for (let pages = 0; pages < 10; pages++) {
@@ -74,9 +103,9 @@ describe('across CasaPay and Mollie', () => {
       if (!conn.pageInfo.hasNextPage) break;
       after = conn.pageInfo.endCursor;
     }
-    // Two CasaPay accounts, then the two Mollie balances' destinations.
-    expect(all).toHaveLength(4);
-    expect(new Set(all).size).toBe(4);
+    // Two CasaPay accounts, the two Mollie balances' destinations, the Token.io beneficiary.
+    expect(all).toHaveLength(5);
+    expect(new Set(all).size).toBe(5);
   });
 
   it('refuses a cursor it did not issue and a page size out of range', async () => {

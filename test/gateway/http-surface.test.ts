@@ -94,7 +94,7 @@ describe('health, readiness and GraphiQL', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      checks: { state: 'ok', CASAPAY: 'ok', MOLLIE: 'ok' },
+      checks: { state: 'ok', CASAPAY: 'ok', MOLLIE: 'ok', TOKENIO: 'ok' },
     });
 
     t.casapay.injectFault({ pathPrefix: '/v1/balance', status: 503, count: 2 });

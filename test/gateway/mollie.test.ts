@@ -514,6 +514,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       country: 'NL',
       currency: 'EUR',
       status: 'active',
+      verification: null,
     });
     expect(nodes.find((b) => b.currency === 'GBP')).toEqual({
       id: gbp.bankAccountId,
@@ -523,6 +524,7 @@ describe('Mollie bank accounts (the balances’ transfer destinations)', () => {
       country: 'GB',
       currency: 'GBP',
       status: 'active',
+      verification: null,
     });
     expect(list.data!.bankAccounts.pageInfo.hasNextPage).toBe(false);
     const raw = JSON.stringify(list);

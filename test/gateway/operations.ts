@@ -53,6 +53,12 @@ export const BankAccountFields = graphql(`
     country
     currency
     status
+    verification {
+      status
+      reasons
+      matchedName
+      checkedAt
+    }
   }
 `);
 
@@ -139,6 +145,10 @@ export const CreateBankAccount = graphql(`
           country
           currency
           status
+          verification {
+            status
+            matchedName
+          }
         }
       }
       ...ErrorFields
@@ -231,7 +241,47 @@ export const Providers = graphql(`
       bankAccounts
       balances
       webhooks
+      statusSource
       notes
+    }
+  }
+`);
+
+export const Nodes = graphql(`
+  query Nodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      id
+      ... on Payout {
+        providerPayoutId
+        status
+      }
+    }
+  }
+`);
+
+/** Three ways to read payouts in one request: aliases, nodes(ids:) and a list. */
+export const ReadTogether = graphql(`
+  query ReadTogether($a: ID!, $b: ID!, $ids: [ID!]!, $filter: PayoutFilter) {
+    a: payout(id: $a) {
+      ...PayoutFields
+    }
+    b: payout(id: $b) {
+      id
+      status
+    }
+    nodes(ids: $ids) {
+      id
+      ... on Payout {
+        metadata
+      }
+    }
+    payouts(first: 10, filter: $filter) {
+      edges {
+        node {
+          id
+        }
+      }
     }
   }
 `);

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { SCOPES } from '../../src/context.ts';
 import type { CasaPaySimulator } from '../../src/sandbox/casapay/index.ts';
 import type { MollieSimulator } from '../../src/sandbox/mollie/index.ts';
+import type { TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 export const KEYS = {
   full: `test_full_${randomBytes(8).toString('hex')}`,
@@ -29,6 +30,7 @@ export interface TestApp {
   app: App;
   casapay: CasaPaySimulator;
   mollie: MollieSimulator;
+  tokenio: TokenioSimulator;
   exec<R, V>(
     doc: TypedDocumentNode<R, V>,
     variables?: V,
@@ -64,6 +66,7 @@ export async function startTestApp(
     app,
     casapay: app.simulators.get('CASAPAY') as CasaPaySimulator,
     mollie: app.simulators.get('MOLLIE') as MollieSimulator,
+    tokenio: app.simulators.get('TOKENIO') as TokenioSimulator,
     async exec(doc, variables, key = 'full') {
       const res = await app.gateway.yoga.fetch('http://gateway/graphql', {
         method: 'POST',

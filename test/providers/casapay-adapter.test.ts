@@ -5,6 +5,7 @@ import { ProviderUnavailableError } from '../../src/domain/errors.ts';
 import { createCasaPayAdapter } from '../../src/providers/casapay/index.ts';
 import type { PayoutProviderAdapter } from '../../src/providers/types.ts';
 import { startSimulator, type SimulatorHandle } from '../../src/sandbox/http.ts';
+import { adapterDeps } from '../helpers/deps.ts';
 
 const payout = (status: string) => ({
   id: `po_${status}`,
@@ -42,11 +43,10 @@ beforeAll(async () => {
   });
   adapter = createCasaPayAdapter(
     { apiKey: 'sk_test_x', baseUrl: server.url, webhookSecret: null },
-    {
+    adapterDeps({
       log: { info() {}, error() {}, warn: (obj, msg) => warnings.push({ obj, msg }) },
-      timeoutMs: 2000,
       retries: 0,
-    },
+    }),
   );
 });
 afterAll(async () => {

@@ -29,11 +29,12 @@ import {
   type PayoutProviderAdapter,
 } from '../../src/providers/types.ts';
 import { startMollieSimulator, type MollieSimulator } from '../../src/sandbox/mollie/index.ts';
+import { adapterDeps } from '../helpers/deps.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const silent = { info() {}, warn() {}, error() {} };
-const deps: AdapterDeps = { log: silent, timeoutMs: 2000, retries: 1 };
+const deps: AdapterDeps = adapterDeps({ log: silent });
 
 let sim: MollieSimulator;
 const adapters: PayoutProviderAdapter[] = [];
@@ -141,7 +142,7 @@ describe('capabilities', () => {
     const fresh = mollie.sandbox.credentials({ MOLLIE_BASE_URL: 'x' });
     expect(fresh.apiKey).toMatch(/^test_[A-Za-z0-9]{30}$/);
     // One sandbox organisation: the token carries the same suffix as the key.
-    expect(fresh.accessToken).toBe(`access_${fresh.apiKey.slice(5)}`);
+    expect(fresh.accessToken).toBe(`access_${fresh.apiKey!.slice(5)}`);
     expect(mollie.sandbox.credentials({ MOLLIE_API_KEY: 'test_mine', MOLLIE_BASE_URL: 'x' })).toEqual({
       apiKey: 'test_mine',
       accessToken: 'access_mine',

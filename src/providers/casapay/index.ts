@@ -34,6 +34,7 @@ export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
     methods: ['STANDARD', 'INSTANT'],
   },
   webhooks: true,
+  statusSource: 'WEBHOOK',
   notes: [
     'Pays bank accounts registered at CasaPay (createBankAccount) from the balance in the payout currency.',
     'Bank accounts: GB needs sortCode + accountNumber; EUR countries need iban.',
@@ -44,6 +45,7 @@ export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter {
+  if (!settings.apiKey) throw new Error('The CasaPay adapter needs an API key.');
   const http = new ProviderHttpClient({
     provider: 'CASAPAY',
     baseUrl: settings.baseUrl,

@@ -30,6 +30,7 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   payoutActions: { CANCEL: ['PENDING'] },
   createPayout: { amount: 'OPTIONAL', sourceId: 'REQUIRED', destinationId: 'FORBIDDEN', methods: [] },
   webhooks: true,
+  statusSource: 'WEBHOOK',
   notes: [
     'Mollie pays a Mollie balance out to that balance’s own configured bank account, so sourceId is a Balance id, destinationId is not accepted, and omitting amount pays out the full available balance (the payout’s amount is null until Mollie initiates it).',
     'Bank accounts are the balances’ read-only transfer destinations (same id as the balance), configured in the Mollie Dashboard; they cannot be created through the API.',
@@ -62,6 +63,7 @@ async function pageAfter<T extends { id: string }>(
 export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter {
   // Payout sources and destinations are balances, which Mollie serves only to organisation tokens.
   if (!settings.accessToken) throw new Error('The Mollie adapter needs an organisation access token.');
+  if (!settings.apiKey) throw new Error('The Mollie adapter needs an API key.');
   const http = new ProviderHttpClient({
     provider: 'MOLLIE',
     baseUrl: settings.baseUrl,

@@ -1,0 +1,121 @@
+// Token.io over HTTP: one method per endpoint, responses validated against the wire schemas,
+// failures turned into the gateway's typed errors. Nothing here knows GraphQL.
+import type { z } from 'zod';
+import type { HttpRequest, ProviderHttpClient } from '../http.ts';
+import { toGatewayError } from './mapper.ts';
+import {
+  errorSchema,
+  payoutResponseSchema,
+  payoutsResponseSchema,
+  verificationResponseSchema,
+  virtualAccountResponseSchema,
+  virtualAccountsResponseSchema,
+  type PayoutInitiation,
+  type WireStatus,
+} from './wire.ts';
+
+/** `limit` on GET /payouts and /virtual-accounts: 1–200. */
+export const MAX_LIMIT = 200;
+
+export interface PayoutQuery {
+  limit: number;
+  offset?: string | null;
+  ids?: readonly string[];
+  refIds?: readonly string[];
+  statuses?: readonly WireStatus[];
+  startDate?: string;
+  endDate?: string;
+}
+
+export class TokenioClient {
+  constructor(
+    private readonly http: ProviderHttpClient,
+    private readonly onBehalfOfId: string | null,
+  ) {}
+
+  private async call<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.infer<S>> {
+    const res = await this.http.send(req);
+    if (res.status >= 200 && res.status < 300) return schema.parse(res.body);
+    const parsed = errorSchema.safeParse(res.body);
+    throw toGatewayError(res.status, parsed.success ? parsed.data.error : null);
+  }
+
+  private get behalf() {
+    return this.onBehalfOfId ? { onBehalfOfId: this.onBehalfOfId } : {};
+  }
+
+  /**
+   * Never re-sent by the transport: Token.io has no idempotency key. A duplicate `refId` is refused,
+   * so the adapter resolves a create in doubt by looking the refId up instead.
+   */
+  async createPayout(initiation: PayoutInitiation) {
+    const body = { initiation: { ...initiation, ...this.behalf } };
+    return (
+      await this.call({ method: 'POST', path: '/payouts', body, retryable: false }, payoutResponseSchema)
+    ).payout;
+  }
+
+  async getPayout(id: string) {
+    return (
+      await this.call(
+        { method: 'GET', path: `/payouts/${encodeURIComponent(id)}`, retryable: true },
+        payoutResponseSchema,
+      )
+    ).payout;
+  }
+
+  listPayouts(q: PayoutQuery) {
+    return this.call(
+      {
+        method: 'GET',
+        path: '/payouts',
+        query: {
+          limit: q.limit,
+          offset: q.offset ?? undefined,
+          ids: q.ids,
+          refIds: q.refIds,
+          statuses: q.statuses,
+          startDate: q.startDate,
+          endDate: q.endDate,
+          ...this.behalf,
+        },
+        retryable: true,
+      },
+      payoutsResponseSchema,
+    );
+  }
+
+  listVirtualAccounts(offset: string | null, limit = MAX_LIMIT) {
+    return this.call(
+      {
+        method: 'GET',
+        path: '/virtual-accounts',
+        query: { limit, offset: offset ?? undefined, ...this.behalf },
+        retryable: true,
+      },
+      virtualAccountsResponseSchema,
+    );
+  }
+
+  async getVirtualAccount(id: string) {
+    return (
+      await this.call(
+        { method: 'GET', path: `/virtual-accounts/${encodeURIComponent(id)}`, retryable: true },
+        virtualAccountResponseSchema,
+      )
+    ).virtualAccount;
+  }
+
+  /** Verification of Payee (EUR only). A check has no side effects, so it may be re-sent. */
+  verifyAccount(account: { name: string; iban: string }) {
+    return this.call(
+      {
+        method: 'POST',
+        path: '/account-verifications',
+        body: { account: { name: account.name, currency: 'EUR', iban: account.iban } },
+        retryable: true,
+      },
+      verificationResponseSchema,
+    );
+  }
+}
