@@ -2,37 +2,11 @@
 // rule at its limits, duplicate refIds, insufficient funds, the balances a payout moves and the
 // lifecycle driven by the test helpers. Every body is checked against Token.io's spec extract.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { OpenAPIBackend, type Request } from 'openapi-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectSpec } from '../helpers/tokenio-spec.ts';
 import { startTokenioSimulator, type TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-// Unmodified spec extract; `paymentType` in ResolvedPayoutInitiation.required is a spec defect
-// (never defined, absent from Token.io's examples), patched in memory only.
-const definition = JSON.parse(
-  readFileSync(new URL('../fixtures/tokenio-openapi.json', import.meta.url), 'utf8'),
-);
-const resolved = definition.components.schemas.ResolvedPayoutInitiation;
-resolved.required = resolved.required.filter((f: string) => f !== 'paymentType');
-const spec = new OpenAPIBackend({
-  definition,
-  strict: false,
-  // VirtualAccount's dates say `format: "string"`, which names no format: accept it without warnings.
-  customizeAjv: (ajv) => ajv.addFormat('string', true),
-});
-await spec.init();
-
-/** The body against the spec's response schema for its operation (helpers: as GetPayout's). */
-function expectSpec(method: string, path: string, status: number, body: unknown): void {
-  const op = spec.matchOperation({ method, path: path.split('?')[0], headers: {}, query: {} } as Request);
-  // Only test helpers and unknown routes (404) are outside the spec.
-  if (!path.startsWith('/test-helpers') && status !== 404) expect(op, `${method} ${path}`).toBeDefined();
-  const id = op?.operationId && op.responses?.[status] ? op.operationId : 'GetPayout';
-  expect(spec.getOperation(id)?.responses?.[status], `${id} declares ${status}`).toBeDefined();
-  expect(spec.validateResponse(body, id, status).errors ?? [], `${method} ${path} → ${status}`).toEqual([]);
-}
 
 let clock = Date.parse('2025-03-03T09:00:00.000Z');
 let sim: TokenioSimulator;
