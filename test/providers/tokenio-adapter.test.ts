@@ -116,6 +116,16 @@ describe('creates in doubt', () => {
     const all = await a.listPayouts!({ afterId: null, limit: 50 });
     expect(all.items).toHaveLength(1);
   });
+
+  it('does not answer a reused key with the payout of other parameters', async () => {
+    const a = adapter();
+    const command = { ...(await gbpCommand(a)), idempotencyKey: newKey() };
+    await a.createPayout!(command);
+    const other = await a.createPayout!({ ...command, amount: { minor: 999, currency: 'GBP' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(other).toMatchObject({ code: 'VALIDATION_FAILED', field: 'idempotencyKey' });
+  });
 });
 
 describe('reads', () => {

@@ -9,6 +9,7 @@ import {
   ProviderUnavailableError,
   ValidationError,
 } from '../../domain/errors.ts';
+import { moneyFromDecimal } from '../../domain/money.ts';
 import type { Payout } from '../../domain/payout.ts';
 import { startTokenioSimulator } from '../../sandbox/tokenio/index.ts';
 import { ProviderHttpClient } from '../http.ts';
@@ -167,7 +168,22 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
         // happen): the payout may exist, and if it does, it is the answer.
         if (error instanceof ProviderUnavailableError || error instanceof ProviderRejectedError) {
           const existing = await findByRefId(refId).catch(() => null);
-          if (existing) return one(existing);
+          if (existing) {
+            // The refId's payout is this request's only if it pays the same: a key reused with
+            // other parameters after an earlier attempt failed must not be answered with that payout.
+            const same =
+              existing.initiation?.debtor.accountId === cmd.sourceId &&
+              existing.initiation.amount.currency === cmd.amount.currency &&
+              moneyFromDecimal(existing.initiation.amount.value, cmd.amount.currency).minor ===
+                cmd.amount.minor;
+            if (!same) {
+              throw new ValidationError(
+                'idempotencyKey',
+                'This idempotencyKey was already used for a different Token.io payout.',
+              );
+            }
+            return one(existing);
+          }
         }
         throw error;
       }
