@@ -106,11 +106,13 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
         : false,
     webhooks,
     log,
-    // Each attempt may spend the timeout on connect, headers and body, plus up to 1 s of backoff.
+    // Each attempt may spend the timeout on connect, headers and body, plus up to 1 s of backoff;
+    // a create may take one attempt more than its retries (Token.io's POST, then its refId lookup).
     idempotencyLeaseSeconds:
-      Math.ceil((3 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 1)) / 1000) +
+      Math.ceil((3 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 2)) / 1000) +
       config.PROVIDER_RETRIES +
       10,
+    digest: (text) => deps.vault.digest(text),
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -1,5 +1,11 @@
 import { pino } from 'pino';
 
 export function createLogger(level: string) {
-  return pino({ level, redact: ['*.apiKey', '*.authorization', '*.accountNumber', '*.iban'] });
+  return pino({
+    level,
+    redact: ['apiKey', 'authorization', 'accountNumber', 'iban', 'sortCode', 'privateKeyPem'].flatMap((k) => [
+      `*.${k}`,
+      `*.*.${k}`,
+    ]),
+  });
 }

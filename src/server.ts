@@ -27,6 +27,8 @@ export interface GatewayDeps {
   log: Logger;
   /** See ServiceOptions.leaseSeconds. */
   idempotencyLeaseSeconds: number;
+  /** See ServiceOptions.digest. */
+  digest?: (text: string) => string;
   now?: () => number;
 }
 
@@ -127,7 +129,10 @@ function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): 
 
 export function createGateway(deps: GatewayDeps) {
   const registry = new AdapterRegistry(deps.adapters);
-  const gateway = new GatewayService(registry, deps.state, { leaseSeconds: deps.idempotencyLeaseSeconds });
+  const gateway = new GatewayService(registry, deps.state, {
+    leaseSeconds: deps.idempotencyLeaseSeconds,
+    ...(deps.digest ? { digest: deps.digest } : {}),
+  });
   /** Verified webhook deliveries per provider (operational visibility until events are processed). */
   const webhooksReceived: Partial<Record<ProviderName, number>> = {};
   const yoga = createYoga<object, GatewayContext>({

@@ -76,6 +76,11 @@ export interface ServiceOptions {
    * and neither instance can finish or free the other's reservation.
    */
   leaseSeconds: number;
+  /**
+   * Digests a request for its idempotency fingerprint. Keyed (the vault's HMAC) in the app: a
+   * request holds account numbers, and an unkeyed hash of one is open to brute force.
+   */
+  digest?: (text: string) => string;
 }
 
 export class GatewayService {
@@ -146,7 +151,7 @@ export class GatewayService {
     replay: (id: string) => Promise<T>,
   ): Promise<T> {
     const key = sha256(`${principal.id}\0${op}\0${idempotencyKeyOf(clientKey)}`);
-    const fingerprint = sha256(canonicalJson({ provider, request }));
+    const fingerprint = (this.options.digest ?? sha256)(canonicalJson({ provider, request }));
     const found = await this.state.idempotency.reserve(key, fingerprint, this.options.leaseSeconds);
     if (found.kind === 'mismatch') {
       throw new ValidationError(

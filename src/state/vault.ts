@@ -1,7 +1,7 @@
 // Encryption at rest for what the gateway must keep but must never store in clear (Token.io keeps
 // no beneficiaries, so their account numbers live here). AES-256-GCM: a fresh 96-bit IV per seal,
 // and the record's id as additional data, so a sealed value copied under another id fails to open.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -19,8 +19,20 @@ export function generateVaultKey(): Buffer {
 }
 
 export class Vault {
+  private readonly macKey: Buffer;
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('The vault key must be 32 bytes (AES-256).');
+    // A separate key for digests, so no value is ever both encrypted and MACed under one key.
+    this.macKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'payout-gateway digest', 32));
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256) of something that must be compared later but not be recoverable:
+   * an unkeyed hash of an account number and a few known fields can be brute-forced.
+   */
+  digest(text: string): string {
+    return createHmac('sha256', this.macKey).update(text).digest('hex');
   }
 
   seal(id: string, plaintext: string): string {

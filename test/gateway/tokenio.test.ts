@@ -320,6 +320,19 @@ describe('Token.io through GraphQL', () => {
     });
     read = (await t.exec(GetPayout, { id: b.id })).data!.payout!;
     expect(read).toMatchObject({ status: 'FAILED', failure: { code: 'RJCT', message: 'Account closed' } });
+
+    const c = (await gbpPayout()).payout as Json;
+    await sim(t, 'POST', `/test-helpers/payouts/${encodeURIComponent(c.providerPayoutId)}/fail`, {
+      status: 'INITIATION_FAILED',
+      bankPaymentStatus: 'NOT_AVAILABLE',
+      statusReasonInformation: 'Bank unavailable',
+    });
+    read = (await t.exec(GetPayout, { id: c.id })).data!.payout!;
+    expect(read).toMatchObject({
+      status: 'FAILED',
+      providerStatus: 'INITIATION_FAILED (NOT_AVAILABLE)',
+      failure: { code: 'NOT_AVAILABLE', message: 'Bank unavailable' },
+    });
   });
 
   it('reports a payout the settlement account cannot fund as FAILED (AM04)', async () => {
@@ -348,6 +361,8 @@ describe('Token.io through GraphQL', () => {
       made.map((p) => p.providerPayoutId).sort(),
     );
     expect(reads.filter((r) => r.path !== '/payouts')).toHaveLength(0);
+    // Everything this request read: the batch and the list, nothing else.
+    expect(reads).toHaveLength(2);
 
     const only = t.tokenio.requests.length;
     const nodes = await t.exec(Nodes, { ids: [...ids, ids[0]!] });

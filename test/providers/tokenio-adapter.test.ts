@@ -2,7 +2,7 @@
 // (a detached JWS the simulator verifies), creates in doubt resolved through refId, batched reads
 // with misses, and list positions across Token.io's offset pages.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotFoundError, ProviderRejectedError, ProviderUnavailableError } from '../../src/domain/errors.ts';
 import type { AdapterDeps, ProviderSettings } from '../../src/providers/module.ts';
 import { tokenio } from '../../src/providers/tokenio/index.ts';
@@ -60,6 +60,7 @@ async function gbpCommand(a: PayoutProviderAdapter): Promise<Omit<CreatePayoutCo
   };
 }
 const newKey = () => randomBytes(32).toString('hex');
+const posts = () => countRequests(sim, 'POST', /^\/payouts$/);
 
 describe('Token.io request signing (live auth)', () => {
   const memberId = `m:${randomBytes(8).toString('hex')}`;
@@ -89,16 +90,19 @@ describe('Token.io request signing (live auth)', () => {
 });
 
 describe('creates in doubt', () => {
-  it('a create whose answer timed out is found by its refId, not sent again', async () => {
+  it('a create whose answer timed out is found by its refId, and a retry looks before sending again', async () => {
     const a = adapter({}, { timeoutMs: 300, retries: 1 });
     const command = { ...(await gbpCommand(a)), idempotencyKey: newKey() };
-    sim.injectFault({ method: 'POST', pathPrefix: '/payouts', delayMs: 2500, count: 1 });
+    const before = posts();
+    sim.injectFault({ method: 'POST', pathPrefix: '/payouts', delayMs: 1500, count: 1 });
     const p = await a.createPayout!(command);
     expect(p).toMatchObject({ status: 'PENDING', metadata: { t: '1' } });
-    // The client's retry with the same key: Token.io refuses the duplicate refId, the adapter
-    // answers with the one payout.
+    // The simulator logs a request once it has answered: wait for the delayed one.
+    await vi.waitFor(() => expect(posts() - before).toBe(1), { timeout: 3000 });
+    // The client's retry with the same key finds the payout by refId: no second POST.
     const again = await a.createPayout!(command);
     expect(again.providerPayoutId).toBe(p.providerPayoutId);
+    expect(posts() - before).toBe(1);
     // A fresh sandbox account: exactly one payout exists.
     const all = await a.listPayouts!({ afterId: null, limit: 50 });
     expect(all.items.map((x) => x.providerPayoutId)).toEqual([p.providerPayoutId]);
@@ -160,6 +164,32 @@ describe('reads', () => {
       }
       expect(seen, `limit ${limit}`).toEqual(made);
     }
+  });
+
+  it('keeps its place when newer payouts arrive between pages', async () => {
+    const a = adapter();
+    const command = await gbpCommand(a);
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++)
+      made.unshift((await a.createPayout!({ ...command, idempotencyKey: newKey() })).providerPayoutId);
+    const first = await a.listPayouts!({ afterId: null, limit: 2 });
+    expect(first.items.map((p) => p.providerPayoutId)).toEqual(made.slice(0, 2));
+    await a.createPayout!({ ...command, idempotencyKey: newKey() });
+    const rest = await a.listPayouts!({ afterId: first.positions!.at(-1)!, limit: 10 });
+    expect(rest.items.map((p) => p.providerPayoutId)).toEqual(made.slice(2));
+  });
+
+  it('applies exact time bounds on its side (Token.io filters whole days)', async () => {
+    const a = adapter();
+    const command = await gbpCommand(a);
+    const older = await a.createPayout!({ ...command, idempotencyKey: newKey() });
+    await new Promise((r) => setTimeout(r, 20));
+    const newer = await a.createPayout!({ ...command, idempotencyKey: newKey() });
+    const ids = async (filter: { createdAfter?: Date; createdBefore?: Date }) =>
+      (await a.listPayouts!({ afterId: null, limit: 10, filter })).items.map((p) => p.providerPayoutId);
+    expect(await ids({ createdAfter: newer.createdAt })).toEqual([newer.providerPayoutId]);
+    expect(await ids({ createdBefore: newer.createdAt })).toEqual([older.providerPayoutId]);
+    expect(await ids({ createdAfter: new Date(Date.now() + 86_400_000) })).toEqual([]);
   });
 
   it('refuses a position that is not one of its own', async () => {

@@ -6,7 +6,7 @@ import type { BankAccount, VerificationStatus } from '../../domain/account.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { RecordStore } from '../../state/types.ts';
 import type { Vault } from '../../state/vault.ts';
-import type { CreateBankAccountCommand } from '../types.ts';
+import type { CreateBankAccountCommand, Logger } from '../types.ts';
 import type { WireVerification } from './wire.ts';
 
 const COLLECTION = 'tokenio:bank-accounts';
@@ -146,15 +146,30 @@ export class BeneficiaryVault {
   constructor(
     private readonly records: RecordStore,
     private readonly vault: Vault,
+    private readonly log: Logger,
   ) {}
 
   async save(b: Beneficiary): Promise<void> {
     await this.records.put(COLLECTION, b.id, this.vault.seal(b.id, JSON.stringify(b)));
   }
 
+  /**
+   * A record sealed under another key (GATEWAY_VAULT_KEY changed, or a sandbox run that generated
+   * its own) cannot be opened: it is logged and treated as absent, so one lost record does not take
+   * every bank-account list and payout destination down with it.
+   */
+  private open(id: string, sealed: string): Beneficiary | null {
+    try {
+      return JSON.parse(this.vault.open(id, sealed)) as Beneficiary;
+    } catch {
+      this.log.error({ bankAccountId: id }, 'vault record cannot be opened: was GATEWAY_VAULT_KEY changed?');
+      return null;
+    }
+  }
+
   async find(id: string): Promise<Beneficiary | null> {
     const sealed = await this.records.get(COLLECTION, id);
-    return sealed === null ? null : (JSON.parse(this.vault.open(id, sealed)) as Beneficiary);
+    return sealed === null ? null : this.open(id, sealed);
   }
 
   async get(id: string): Promise<Beneficiary> {
@@ -166,7 +181,7 @@ export class BeneficiaryVault {
   async list(afterId: string | null, limit: number): Promise<{ items: Beneficiary[]; hasMore: boolean }> {
     const page = await this.records.list(COLLECTION, afterId, limit);
     return {
-      items: page.items.map((r) => JSON.parse(this.vault.open(r.id, r.value)) as Beneficiary),
+      items: page.items.flatMap((r) => this.open(r.id, r.value) ?? []),
       hasMore: page.hasMore,
     };
   }

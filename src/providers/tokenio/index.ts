@@ -3,15 +3,10 @@
 // (beneficiaries sealed in its vault); its status comes from polling (see capabilities).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import {
-  NotFoundError,
-  ProviderRejectedError,
-  ProviderUnavailableError,
-  ValidationError,
-} from '../../domain/errors.ts';
-import { moneyFromDecimal } from '../../domain/money.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
 import { startTokenioSimulator } from '../../sandbox/tokenio/index.ts';
+import { canonicalJson } from '../../util/json.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
 import type { PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
@@ -71,7 +66,7 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
     retries: deps.retries,
   });
   const client = new TokenioClient(http, settings.onBehalfOfId ?? null);
-  const beneficiaries = new BeneficiaryVault(deps.records, deps.vault);
+  const beneficiaries = new BeneficiaryVault(deps.records, deps.vault, deps.log);
 
   /** The gateway's extras for each payout, keyed by refId (known before Token.io assigns an id). */
   async function withExtras(wire: WirePayout[]): Promise<Payout[]> {
@@ -150,40 +145,43 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
           }
         : { name: b.holderName, sortCode: b.sortCode!, accountNumber: b.accountNumber! };
       const refId = refIdFor(cmd.idempotencyKey);
-      // Written before the call, so a payout whose answer is lost still gets its metadata back.
-      const extras: PayoutExtras = { metadata: cmd.metadata, destinationId: b.id };
-      await deps.records.put(PAYOUTS, refId, JSON.stringify(extras));
+      const initiation = {
+        refId,
+        description,
+        amount: toWireAmount(cmd.amount),
+        debtor: { accountId: cmd.sourceId },
+        creditor,
+      };
+      // One record per refId, written before the first attempt (so a payout whose answer is lost
+      // still gets its metadata back) and never rewritten: it also remembers what the refId pays.
+      const extras: PayoutExtras = {
+        metadata: cmd.metadata,
+        destinationId: b.id,
+        fingerprint: deps.vault.digest(canonicalJson({ initiation, metadata: cmd.metadata })),
+      };
+      const earlier = await deps.records.get(PAYOUTS, refId);
+      if (earlier !== null) {
+        if ((JSON.parse(earlier) as PayoutExtras).fingerprint !== extras.fingerprint) {
+          throw new ValidationError(
+            'idempotencyKey',
+            'This idempotencyKey was already used for a different Token.io payout.',
+          );
+        }
+        // An earlier attempt may have created it: look before sending again. Token.io's documents
+        // do not promise that it refuses a duplicate refId.
+        const existing = await findByRefId(refId);
+        if (existing) return one(existing);
+      } else {
+        await deps.records.put(PAYOUTS, refId, JSON.stringify(extras));
+      }
       try {
-        return await one(
-          await client.createPayout({
-            refId,
-            description,
-            amount: toWireAmount(cmd.amount),
-            debtor: { accountId: cmd.sourceId },
-            creditor,
-          }),
-        );
+        return await one(await client.createPayout(initiation));
       } catch (error) {
-        // In doubt (no answer, 5xx) or refused as a duplicate refId (a retry of a create that did
-        // happen): the payout may exist, and if it does, it is the answer.
-        if (error instanceof ProviderUnavailableError || error instanceof ProviderRejectedError) {
+        // In doubt (no answer, 5xx, an answer we cannot read) or refused (perhaps as a duplicate
+        // refId): the payout may exist, and if it does, it is the answer.
+        if (!(error instanceof NotFoundError || error instanceof ValidationError)) {
           const existing = await findByRefId(refId).catch(() => null);
-          if (existing) {
-            // The refId's payout is this request's only if it pays the same: a key reused with
-            // other parameters after an earlier attempt failed must not be answered with that payout.
-            const same =
-              existing.initiation?.debtor.accountId === cmd.sourceId &&
-              existing.initiation.amount.currency === cmd.amount.currency &&
-              moneyFromDecimal(existing.initiation.amount.value, cmd.amount.currency).minor ===
-                cmd.amount.minor;
-            if (!same) {
-              throw new ValidationError(
-                'idempotencyKey',
-                'This idempotencyKey was already used for a different Token.io payout.',
-              );
-            }
-            return one(existing);
-          }
+          if (existing) return one(existing);
         }
         throw error;
       }

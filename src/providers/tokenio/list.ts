@@ -1,6 +1,7 @@
 // Token.io pages payouts by opaque offsets, not "after this id". A position in its list is
-// therefore (offset of a Token.io page, items of it already seen); the gateway's cursor keeps that
-// position, and the next page re-reads from the offset and skips what was seen. Filters go to
+// therefore (offset of a Token.io page, items of it already seen, the last one's id); the gateway's
+// cursor keeps that position, and the next page re-reads from the offset and skips what was seen,
+// re-anchored on that id should newer payouts have pushed the page down since. Filters go to
 // Token.io where it has them (statuses; days for dates) and are finished here (exact times).
 import { ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
@@ -9,7 +10,7 @@ import { MAX_LIMIT, type TokenioClient } from './client.ts';
 import { wireStatusesFor } from './mapper.ts';
 import type { WirePayout } from './wire.ts';
 
-type Position = [offset: string | null, skip: number];
+type Position = [offset: string | null, skip: number, lastId?: string];
 
 const encode = (p: Position) => JSON.stringify(p);
 
@@ -19,7 +20,7 @@ function decode(position: string | null): Position {
     const value: unknown = JSON.parse(position);
     if (
       Array.isArray(value) &&
-      value.length === 2 &&
+      (value.length === 2 || (value.length === 3 && typeof value[2] === 'string')) &&
       (value[0] === null || (typeof value[0] === 'string' && value[0] !== '')) &&
       Number.isInteger(value[1]) &&
       value[1] >= 0 &&
@@ -40,12 +41,12 @@ export async function listPayoutPage(
   withExtras: (w: WirePayout[]) => Promise<Payout[]>,
   query: PageQuery<PayoutFilter>,
 ): Promise<Page<Payout>> {
-  const [offset, skip] = decode(query.afterId);
+  const [offset, seen, lastId] = decode(query.afterId);
   const f = query.filter ?? {};
   const statuses = f.status?.length ? wireStatusesFor(f.status) : undefined;
   // A status Token.io never reports (ON_HOLD, CANCELED, …): nothing can match, no call needed.
   if (statuses && !statuses.length) return { items: [], hasMore: false };
-  const want = Math.min(MAX_LIMIT, skip + query.limit);
+  const want = Math.min(MAX_LIMIT, seen + query.limit);
   const res = await client.listPayouts({
     limit: want,
     offset,
@@ -55,10 +56,14 @@ export async function listPayoutPage(
     ...(f.createdBefore ? { endDate: day(new Date(f.createdBefore.getTime() - 1)) } : {}),
   });
   const raw = res.payouts;
+  const moved = lastId !== undefined && raw[seen - 1]?.id !== lastId;
+  const found = moved ? raw.findIndex((p) => p.id === lastId) : -1;
+  const skip = found >= 0 ? found + 1 : seen;
   const next = res.paging?.offset;
   // Fewer than asked for means Token.io has no more.
   const more = raw.length >= want && Boolean(next);
-  const after = (j: number): string => encode(j + 1 === raw.length && more ? [next!, 0] : [offset, j + 1]);
+  const after = (j: number): string =>
+    encode(j + 1 === raw.length && more ? [next!, 0] : [offset, j + 1, raw[j]!.id]);
   const payouts = await withExtras(raw.slice(skip));
   const items: Payout[] = [];
   const positions: string[] = [];

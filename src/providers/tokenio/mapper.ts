@@ -73,6 +73,8 @@ export function toWireAmount(money: Money): WireAmount {
 export interface PayoutExtras {
   metadata: Record<string, string> | null;
   destinationId: string | null;
+  /** A hash of the initiation and metadata the refId was first used for. */
+  fingerprint?: string;
 }
 
 export function toPayout(w: WirePayout, extras: PayoutExtras | null, log: StatusLog): Payout {
