@@ -70,11 +70,24 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
 
   /** The gateway's extras for each payout, keyed by refId (known before Token.io assigns an id). */
   async function withExtras(wire: WirePayout[]): Promise<Payout[]> {
+    const each = await eachWithExtras(wire);
+    const bad = each.find((p) => p instanceof Error);
+    if (bad) throw bad;
+    return each as Payout[];
+  }
+  /** Per payout: one Token.io could not describe in the shared model (a sub-cent amount) is its own Error. */
+  async function eachWithExtras(wire: WirePayout[]): Promise<(Payout | Error)[]> {
     const raw = await deps.records.getMany(
       PAYOUTS,
       wire.map((w) => w.initiation?.refId ?? ''),
     );
-    return wire.map((w, i) => toPayout(w, raw[i] ? (JSON.parse(raw[i]) as PayoutExtras) : null, deps.log));
+    return wire.map((w, i) => {
+      try {
+        return toPayout(w, raw[i] ? (JSON.parse(raw[i]) as PayoutExtras) : null, deps.log);
+      } catch (error) {
+        return error as Error;
+      }
+    });
   }
   const one = async (w: WirePayout) => (await withExtras([w]))[0]!;
 
@@ -190,11 +203,12 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
     getPayout: async (id) => one(await client.getPayout(id)),
 
     async getPayouts(ids) {
-      const found = new Map<string, Payout>();
+      const found = new Map<string, Payout | Error>();
       for (let i = 0; i < ids.length; i += MAX_LIMIT) {
         const chunk = ids.slice(i, i + MAX_LIMIT);
         const list = await client.listPayouts({ limit: chunk.length, ids: chunk });
-        for (const p of await withExtras(list.payouts)) found.set(p.providerPayoutId, p);
+        const mapped = await eachWithExtras(list.payouts);
+        list.payouts.forEach((w, n) => found.set(w.id, mapped[n]!));
       }
       return ids.map((id) => found.get(id) ?? new NotFoundError(`No Token.io payout exists with id ${id}.`));
     },
