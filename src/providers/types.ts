@@ -20,6 +20,14 @@ export interface CreatePayoutCommand {
   idempotencyKey: string;
 }
 
+/** What updatePayout may change; absent fields stay as they are. */
+export interface UpdatePayoutCommand {
+  amount?: Money;
+  description?: string;
+  /** A calendar date (YYYY-MM-DD) the provider should send the payout on. */
+  scheduledFor?: string;
+}
+
 export interface CreateBankAccountCommand {
   holderName: string;
   country: string;
@@ -94,6 +102,9 @@ export interface PayoutProviderAdapter {
   getPayouts?(ids: readonly string[]): Promise<(Payout | Error)[]>;
   listPayouts?(query: PageQuery<PayoutFilter>): Promise<Page<Payout>>;
   cancelPayout?(id: string): Promise<Payout>;
+  holdPayout?(id: string, reason: string): Promise<Payout>;
+  releasePayout?(id: string, reason: string | null): Promise<Payout>;
+  updatePayout?(id: string, changes: UpdatePayoutCommand): Promise<Payout>;
   listBalances?(): Promise<Balance[]>;
   getBalance?(id: string): Promise<Balance>;
   getBankAccount?(id: string): Promise<BankAccount>;
@@ -109,6 +120,9 @@ export const OPERATIONS = [
   'getPayout',
   'listPayouts',
   'cancelPayout',
+  'holdPayout',
+  'releasePayout',
+  'updatePayout',
   'listBalances',
   'getBalance',
   'getBankAccount',

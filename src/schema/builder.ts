@@ -30,6 +30,7 @@ export const builder = new SchemaBuilder<{
     CountryCode: { Input: string; Output: string };
     SafeInt: { Input: number; Output: number };
     DateTime: { Input: Date; Output: Date };
+    Date: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({

@@ -115,6 +115,19 @@ const payoutSuccess = (name: string) =>
   builder.simpleObject(name, { fields: (t) => ({ payout: t.field({ type: PayoutRef }) }) });
 const CreatePayoutSuccess = payoutSuccess('CreatePayoutSuccess');
 const CancelPayoutSuccess = payoutSuccess('CancelPayoutSuccess');
+const HoldPayoutSuccess = payoutSuccess('HoldPayoutSuccess');
+const ReleasePayoutSuccess = payoutSuccess('ReleasePayoutSuccess');
+const UpdatePayoutSuccess = payoutSuccess('UpdatePayoutSuccess');
+
+const UpdatePayoutInput = builder.inputType('UpdatePayoutInput', {
+  description: 'Give at least one change; fields left out stay as they are.',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    amount: t.field({ type: MoneyInput }),
+    description: t.string(),
+    scheduledFor: t.field({ type: 'Date', description: 'The date the provider should send the payout on.' }),
+  }),
+});
 
 builder.mutationFields((t) => ({
   createPayout: t.field({
@@ -124,6 +137,34 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       payout: grant(ctx, await ctx.gateway.createPayout(ctx.principal!, input)),
+    }),
+  }),
+  holdPayout: t.field({
+    type: HoldPayoutSuccess,
+    authScopes: { 'payouts:write': true },
+    description: 'Stops a payout from moving on until it is released (see `allowedActions`).',
+    errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'HoldPayoutResult' } },
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    resolve: async (_root, { id, reason }, ctx) => ({
+      payout: grant(ctx, await ctx.gateway.holdPayout(String(id), reason)),
+    }),
+  }),
+  releasePayout: t.field({
+    type: ReleasePayoutSuccess,
+    authScopes: { 'payouts:write': true },
+    errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'ReleasePayoutResult' } },
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
+    resolve: async (_root, { id, reason }, ctx) => ({
+      payout: grant(ctx, await ctx.gateway.releasePayout(String(id), reason ?? null)),
+    }),
+  }),
+  updatePayout: t.field({
+    type: UpdatePayoutSuccess,
+    authScopes: { 'payouts:write': true },
+    errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'UpdatePayoutResult' } },
+    args: { input: t.arg({ type: UpdatePayoutInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      payout: grant(ctx, await ctx.gateway.updatePayout({ ...input, id: String(input.id) })),
     }),
   }),
   cancelPayout: t.field({

@@ -4,6 +4,7 @@ import {
   CurrencyResolver,
   DateTimeResolver,
   JSONResolver,
+  LocalDateResolver,
   SafeIntResolver,
 } from 'graphql-scalars';
 import { builder } from './builder.ts';
@@ -34,3 +35,6 @@ builder.addScalarType('CountryCode', CountryCodeResolver, {
 builder.addScalarType('SafeInt', SafeIntResolver, {});
 builder.addScalarType('DateTime', DateTimeResolver, {});
 builder.addScalarType('JSON', JSONResolver, {});
+builder.addScalarType('Date', LocalDateResolver, {
+  description: 'A calendar date, `YYYY-MM-DD`, e.g. "2026-12-01" (the provider’s own time zone applies).',
+});

@@ -2,13 +2,24 @@
 // by global id, and lists across providers. Resolvers stay thin; adapters stay provider-only.
 import { createHash } from 'node:crypto';
 import type { Balance, BankAccount } from '../domain/account.ts';
-import { InvalidStateError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import {
+  InvalidStateError,
+  NotFoundError,
+  UnsupportedOperationError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { decodeGlobalId, parseNodeKey } from '../domain/ids.ts';
 import { parseAmount } from '../domain/money.ts';
-import type { Payout, PayoutMethod } from '../domain/payout.ts';
+import type { Payout, PayoutAction, PayoutMethod } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import { DISPLAY_NAMES } from '../providers/registry.ts';
-import type { Operation, PayoutFilter, PayoutProviderAdapter, Requirement } from '../providers/types.ts';
+import type {
+  Operation,
+  PayoutFilter,
+  PayoutProviderAdapter,
+  Requirement,
+  UpdatePayoutCommand,
+} from '../providers/types.ts';
 import type { StateStore } from '../state/types.ts';
 import { canonicalJson } from '../util/json.ts';
 import { mergedConnection, type Connection } from './connection.ts';
@@ -30,6 +41,21 @@ export interface CreatePayoutInput {
   metadata?: unknown;
   idempotencyKey: string;
 }
+
+export interface UpdatePayoutInput {
+  id: string;
+  amount?: { amount: string; currency: string } | null;
+  description?: string | null;
+  scheduledFor?: string | null;
+}
+
+/** The adapter operation behind each lifecycle action. */
+const ACTION_OPERATIONS = {
+  CANCEL: 'cancelPayout',
+  HOLD: 'holdPayout',
+  RELEASE: 'releasePayout',
+  UPDATE: 'updatePayout',
+} as const satisfies Record<PayoutAction, Operation>;
 
 export interface CreateBankAccountInput {
   provider: ProviderName;
@@ -266,9 +292,57 @@ export class GatewayService {
     );
   }
 
-  async cancelPayout(globalId: string): Promise<Payout> {
+  /**
+   * A lifecycle action on a payout, only where its provider can do it (UnsupportedOperationError)
+   * and only in the statuses the provider allows it in (InvalidStateError naming the status): the
+   * same rules `allowedActions` shows. The provider stays the last word: a payout that moved since
+   * it was read is refused by the provider, mapped to InvalidStateError by its adapter.
+   */
+  private async act(
+    globalId: string,
+    action: PayoutAction,
+    run: (provider: ProviderName, id: string) => Promise<Payout>,
+  ): Promise<Payout> {
     const ref = this.refOf(globalId, 'Payout');
-    return this.registry.operation(ref.provider, 'cancelPayout')(ref.id);
+    const op = ACTION_OPERATIONS[action];
+    this.registry.operation(ref.provider, op);
+    const name = DISPLAY_NAMES[ref.provider];
+    const allowed = this.registry.get(ref.provider).capabilities.payoutActions[action];
+    if (!allowed) throw new UnsupportedOperationError(`${name} does not support ${op}.`);
+    const current = await this.registry.operation(ref.provider, 'getPayout')(ref.id);
+    if (!allowed.includes(current.status)) {
+      throw new InvalidStateError(
+        `${name} allows ${op} only while a payout is ${allowed.join(' or ')}; this one is ${current.status} (${current.providerStatus}).`,
+      );
+    }
+    return run(ref.provider, ref.id);
+  }
+
+  cancelPayout(globalId: string): Promise<Payout> {
+    return this.act(globalId, 'CANCEL', (p, id) => this.registry.operation(p, 'cancelPayout')(id));
+  }
+
+  holdPayout(globalId: string, reason: string): Promise<Payout> {
+    if (!reason.trim()) throw new ValidationError('reason', 'A hold needs a reason.');
+    return this.act(globalId, 'HOLD', (p, id) => this.registry.operation(p, 'holdPayout')(id, reason.trim()));
+  }
+
+  releasePayout(globalId: string, reason: string | null): Promise<Payout> {
+    return this.act(globalId, 'RELEASE', (p, id) =>
+      this.registry.operation(p, 'releasePayout')(id, reason?.trim() || null),
+    );
+  }
+
+  updatePayout(input: UpdatePayoutInput): Promise<Payout> {
+    const changes: UpdatePayoutCommand = {};
+    if (input.amount) changes.amount = parseAmount(input.amount.amount, input.amount.currency, 'amount');
+    if (input.description !== null && input.description !== undefined)
+      changes.description = input.description;
+    if (input.scheduledFor) changes.scheduledFor = input.scheduledFor;
+    if (!Object.keys(changes).length) {
+      throw new ValidationError('input', 'Give at least one of amount, description and scheduledFor.');
+    }
+    return this.act(input.id, 'UPDATE', (p, id) => this.registry.operation(p, 'updatePayout')(id, changes));
   }
 
   /**

@@ -285,3 +285,45 @@ export const ReadTogether = graphql(`
     }
   }
 `);
+
+export const HoldPayout = graphql(`
+  mutation HoldPayout($id: ID!, $reason: String!) {
+    holdPayout(id: $id, reason: $reason) {
+      __typename
+      ... on HoldPayoutSuccess {
+        payout {
+          ...PayoutFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const ReleasePayout = graphql(`
+  mutation ReleasePayout($id: ID!, $reason: String) {
+    releasePayout(id: $id, reason: $reason) {
+      __typename
+      ... on ReleasePayoutSuccess {
+        payout {
+          ...PayoutFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
+
+export const UpdatePayout = graphql(`
+  mutation UpdatePayout($input: UpdatePayoutInput!) {
+    updatePayout(input: $input) {
+      __typename
+      ... on UpdatePayoutSuccess {
+        payout {
+          ...PayoutFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+`);
