@@ -6,6 +6,8 @@ export const SCOPES = [
   'balances:read',
   'bank_accounts:read',
   'bank_accounts:write',
+  /** Full account numbers (BankAccount.unmaskedAccountNumber); each use is audit-logged. */
+  'bank_accounts:unmask',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -18,4 +20,6 @@ export interface GatewayContext {
    * (a write-only key gets back the payout it just created).
    */
   granted: WeakSet<object>;
+  /** The caller's IPv4 address where known (Straddle records the authorising device). */
+  clientIp: string | null;
 }

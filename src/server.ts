@@ -1,7 +1,7 @@
 // createGateway(deps): the yoga instance (tests call `yoga.fetch`), its HTTP routes beside
 // /graphql, and an HTTP server around it. Everything it needs is passed in, so tests and main
 // build it the same way.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, shouldRenderGraphiQL, type Plugin } from 'graphql-yoga';
@@ -111,6 +111,20 @@ function routes(
   };
 }
 
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * The end user's IPv4 address: the first X-Forwarded-For hop (the gateway runs behind the
+ * frontend's proxy), else the socket's peer. Null when neither is IPv4.
+ */
+function clientIpOf(request: Request, req: IncomingMessage | undefined): string | null {
+  const candidates = [
+    request.headers.get('x-forwarded-for')?.split(',')[0]?.trim(),
+    req?.socket.remoteAddress?.replace(/^::ffff:/, ''),
+  ];
+  return candidates.find((ip) => ip && IPV4.test(ip) && ip.split('.').every((o) => Number(o) <= 255)) ?? null;
+}
+
 /** Query-side GatewayErrors reach the client typed (code, field); anything else stays masked. */
 function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
@@ -131,6 +145,7 @@ export function createGateway(deps: GatewayDeps) {
   const registry = new AdapterRegistry(deps.adapters);
   const gateway = new GatewayService(registry, deps.state, {
     leaseSeconds: deps.idempotencyLeaseSeconds,
+    log: deps.log,
     ...(deps.digest ? { digest: deps.digest } : {}),
   });
   /** Verified webhook deliveries per provider (operational visibility until events are processed). */
@@ -149,10 +164,11 @@ export function createGateway(deps: GatewayDeps) {
       error: (...args: unknown[]) => deps.log.error({ err: args[0], detail: args.slice(1) }, 'graphql error'),
     },
     plugins: [routes(deps, registry, webhooksReceived)],
-    context: ({ request }) => ({
+    context: ({ request, req }: { request: Request; req?: IncomingMessage }) => ({
       principal: deps.apiKeys.authenticate(request.headers.get('authorization')),
       gateway,
       granted: new WeakSet(),
+      clientIp: clientIpOf(request, req),
     }),
   });
   let server: Server | null = null;

@@ -32,6 +32,7 @@ export interface BankAccount {
   currency: string | null;
   /** The provider's own status word (e.g. `new`, `verified`); null where there is none. */
   status: string | null;
+  bankName?: string | null;
   /** Null where the account was not checked (providers without Verification of Payee, GBP at Token.io). */
   verification?: BankAccountVerification | null;
 }

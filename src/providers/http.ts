@@ -8,7 +8,7 @@ import { ProviderUnavailableError } from '../domain/errors.ts';
 import type { ProviderName } from '../domain/provider.ts';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   path: string;
   /** An array is sent as the parameter repeated (`ids=a&ids=b`). */
   query?: Record<string, string | number | boolean | readonly string[] | undefined>;

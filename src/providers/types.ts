@@ -16,6 +16,10 @@ export interface CreatePayoutCommand {
   description: string | null;
   method: PayoutMethod | null;
   metadata: Record<string, string> | null;
+  /** A calendar date (YYYY-MM-DD) to send the payout on, for providers that schedule (Straddle). */
+  scheduledFor?: string | null;
+  /** The IP address of the client's request (Straddle records the authorising device). */
+  clientIp?: string | null;
   /** Derived deterministically from the client's key: a retry can never create a second payout. */
   idempotencyKey: string;
 }
@@ -37,6 +41,12 @@ export interface CreateBankAccountCommand {
   iban: string | null;
   bic: string | null;
   routingNumber: string | null;
+  /** Straddle's customer: email, E.164 phone, INDIVIDUAL or BUSINESS; CHECKING or SAVINGS. */
+  email?: string | null;
+  phone?: string | null;
+  customerType?: 'INDIVIDUAL' | 'BUSINESS' | null;
+  accountType?: 'CHECKING' | 'SAVINGS' | null;
+  clientIp?: string | null;
   metadata: Record<string, string> | null;
   idempotencyKey: string;
 }
@@ -81,6 +91,7 @@ export interface ProviderCapabilities {
     amount: Requirement;
     sourceId: Requirement;
     destinationId: Requirement;
+    scheduledFor: Requirement;
     methods: readonly PayoutMethod[];
   };
   webhooks: boolean;
@@ -110,6 +121,8 @@ export interface PayoutProviderAdapter {
   getBankAccount?(id: string): Promise<BankAccount>;
   listBankAccounts?(query: PageQuery): Promise<Page<BankAccount>>;
   createBankAccount?(command: CreateBankAccountCommand): Promise<BankAccount>;
+  /** The full account number, for callers with `bank_accounts:unmask` (audited by the service). */
+  unmaskAccountNumber?(bankAccountId: string): Promise<string | null>;
   /** Cheapest authenticated call, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

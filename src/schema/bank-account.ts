@@ -1,7 +1,7 @@
 import type { BankAccount, BankAccountVerification } from '../domain/account.ts';
 import { nodeKey } from '../domain/ids.ts';
 import { builder, grant } from './builder.ts';
-import { PayoutProviderEnum, VerificationStatusEnum } from './enums.ts';
+import { AccountTypeEnum, CustomerTypeEnum, PayoutProviderEnum, VerificationStatusEnum } from './enums.ts';
 import { CREATE_ERRORS } from './errors.ts';
 
 const VerificationRef = builder.objectRef<BankAccountVerification>('BankAccountVerification').implement({
@@ -35,6 +35,14 @@ export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount
     country: t.field({ type: 'CountryCode', nullable: true, resolve: (b) => b.country }),
     currency: t.field({ type: 'CurrencyCode', nullable: true, resolve: (b) => b.currency }),
     status: t.exposeString('status', { nullable: true, description: 'The provider’s own status word.' }),
+    bankName: t.string({ nullable: true, resolve: (b) => b.bankName ?? null }),
+    unmaskedAccountNumber: t.string({
+      nullable: true,
+      authScopes: { 'bank_accounts:unmask': true },
+      description:
+        'The full account number (an IBAN where the account has one). Needs `bank_accounts:unmask`; every read is audit-logged.',
+      resolve: (b, _args, ctx) => ctx.gateway.unmaskAccountNumber(ctx.principal!, b),
+    }),
     verification: t.field({
       type: VerificationRef,
       nullable: true,
@@ -88,6 +96,10 @@ const CreateBankAccountInput = builder.inputType('CreateBankAccountInput', {
     iban: t.string(),
     bic: t.string(),
     routingNumber: t.string(),
+    email: t.string({ description: 'The account holder’s email (Straddle).' }),
+    phone: t.string({ description: 'The account holder’s phone, E.164 (Straddle).' }),
+    customerType: t.field({ type: CustomerTypeEnum, description: 'Straddle; default INDIVIDUAL.' }),
+    accountType: t.field({ type: AccountTypeEnum, description: 'US accounts; default CHECKING.' }),
     metadata: t.field({ type: 'JSON' }),
     idempotencyKey: t.string({
       required: true,
@@ -107,7 +119,7 @@ builder.mutationField('createBankAccount', (t) =>
     errors: { types: CREATE_ERRORS, directResult: true, union: { name: 'CreateBankAccountResult' } },
     args: { input: t.arg({ type: CreateBankAccountInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      bankAccount: grant(ctx, await ctx.gateway.createBankAccount(ctx.principal!, input)),
+      bankAccount: grant(ctx, await ctx.gateway.createBankAccount(ctx.principal!, input, ctx.clientIp)),
     }),
   }),
 );

@@ -37,6 +37,12 @@ export const VerificationStatusEnum = builder.enumType('VerificationStatus', {
   description: 'Verification of Payee: how the holder name matched the account at its bank.',
   values: VERIFICATION_STATUSES,
 });
+export const CustomerTypeEnum = builder.enumType('CustomerType', {
+  values: ['INDIVIDUAL', 'BUSINESS'] as const,
+});
+export const AccountTypeEnum = builder.enumType('BankAccountType', {
+  values: ['CHECKING', 'SAVINGS'] as const,
+});
 export const StatusSourceEnum = builder.enumType('StatusSource', {
   description: 'Where a provider’s payout status changes come from.',
   values: {

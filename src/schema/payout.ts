@@ -104,6 +104,11 @@ const CreatePayoutInput = builder.inputType('CreatePayoutInput', {
     description: t.string(),
     method: t.field({ type: PayoutMethodEnum }),
     metadata: t.field({ type: 'JSON', description: 'An object of string values.' }),
+    scheduledFor: t.field({
+      type: 'Date',
+      description:
+        'The date to send the payout on, for providers that schedule (see `providers { createPayout }`).',
+    }),
     idempotencyKey: t.string({
       required: true,
       description: 'Repeating a request with the same key returns the same payout and never pays twice.',
@@ -136,7 +141,7 @@ builder.mutationFields((t) => ({
     errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CreatePayoutResult' } },
     args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      payout: grant(ctx, await ctx.gateway.createPayout(ctx.principal!, input)),
+      payout: grant(ctx, await ctx.gateway.createPayout(ctx.principal!, input, ctx.clientIp)),
     }),
   }),
   holdPayout: t.field({

@@ -35,6 +35,7 @@ const CreatePayoutRules = builder
       amount: t.field({ type: RequirementEnum, resolve: (r) => r.amount }),
       sourceId: t.field({ type: RequirementEnum, resolve: (r) => r.sourceId }),
       destinationId: t.field({ type: RequirementEnum, resolve: (r) => r.destinationId }),
+      scheduledFor: t.field({ type: RequirementEnum, resolve: (r) => r.scheduledFor }),
       methods: t.field({ type: [PayoutMethodEnum], resolve: (r) => [...r.methods] }),
     }),
   });

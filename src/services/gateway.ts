@@ -14,6 +14,7 @@ import type { Payout, PayoutAction, PayoutMethod } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import { DISPLAY_NAMES } from '../providers/registry.ts';
 import type {
+  Logger,
   Operation,
   PayoutFilter,
   PayoutProviderAdapter,
@@ -39,6 +40,7 @@ export interface CreatePayoutInput {
   description?: string | null;
   method?: PayoutMethod | null;
   metadata?: unknown;
+  scheduledFor?: string | null;
   idempotencyKey: string;
 }
 
@@ -67,6 +69,10 @@ export interface CreateBankAccountInput {
   iban?: string | null;
   bic?: string | null;
   routingNumber?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  customerType?: 'INDIVIDUAL' | 'BUSINESS' | null;
+  accountType?: 'CHECKING' | 'SAVINGS' | null;
   metadata?: unknown;
   idempotencyKey: string;
 }
@@ -107,6 +113,8 @@ export interface ServiceOptions {
    * request holds account numbers, and an unkeyed hash of one is open to brute force.
    */
   digest?: (text: string) => string;
+  /** Where audit events (unmasked account numbers) go. */
+  log?: Logger;
 }
 
 export class GatewayService {
@@ -210,7 +218,12 @@ export class GatewayService {
     }
   }
 
-  async createPayout(principal: Principal, input: CreatePayoutInput): Promise<Payout> {
+  /** `clientIp` is the caller's address, for providers that record it; not part of the request's identity. */
+  async createPayout(
+    principal: Principal,
+    input: CreatePayoutInput,
+    clientIp: string | null = null,
+  ): Promise<Payout> {
     const create = this.registry.operation(input.provider, 'createPayout');
     const adapter = this.registry.get(input.provider);
     const caps = adapter.capabilities;
@@ -224,6 +237,7 @@ export class GatewayService {
       caps.notes[0] ?? '',
     );
     this.requirement(adapter, 'sourceId', rules.sourceId, Boolean(input.sourceId), caps.notes[0] ?? '');
+    this.requirement(adapter, 'scheduledFor', rules.scheduledFor, Boolean(input.scheduledFor), '');
     const amount = input.amount ? parseAmount(input.amount.amount, input.amount.currency, 'amount') : null;
     if (amount && !caps.currencies.includes(amount.currency)) {
       throw new ValidationError(
@@ -246,6 +260,7 @@ export class GatewayService {
       description: input.description ?? null,
       method: input.method ?? null,
       metadata: metadataOf(input.metadata),
+      ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}),
     };
     return this.once(
       principal,
@@ -253,13 +268,17 @@ export class GatewayService {
       'createPayout',
       input.idempotencyKey,
       command,
-      (idempotencyKey) => create({ ...command, idempotencyKey }),
+      (idempotencyKey) => create({ ...command, clientIp, idempotencyKey }),
       (p) => p.providerPayoutId,
       (id) => this.registry.operation(adapter.name, 'getPayout')(id),
     );
   }
 
-  async createBankAccount(principal: Principal, input: CreateBankAccountInput): Promise<BankAccount> {
+  async createBankAccount(
+    principal: Principal,
+    input: CreateBankAccountInput,
+    clientIp: string | null = null,
+  ): Promise<BankAccount> {
     const create = this.registry.operation(input.provider, 'createBankAccount');
     const adapter = this.registry.get(input.provider);
     if (!input.holderName.trim()) throw new ValidationError('holderName', 'holderName must not be empty.');
@@ -278,6 +297,10 @@ export class GatewayService {
       iban: input.iban ?? null,
       bic: input.bic ?? null,
       routingNumber: input.routingNumber ?? null,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      customerType: input.customerType ?? null,
+      accountType: input.accountType ?? null,
       metadata: metadataOf(input.metadata),
     };
     return this.once(
@@ -286,7 +309,7 @@ export class GatewayService {
       'createBankAccount',
       input.idempotencyKey,
       command,
-      (idempotencyKey) => create({ ...command, idempotencyKey }),
+      (idempotencyKey) => create({ ...command, clientIp, idempotencyKey }),
       (b) => b.providerBankAccountId,
       (id) => this.registry.operation(adapter.name, 'getBankAccount')(id),
     );
@@ -343,6 +366,26 @@ export class GatewayService {
       throw new ValidationError('input', 'Give at least one of amount, description and scheduledFor.');
     }
     return this.act(input.id, 'UPDATE', (p, id) => this.registry.operation(p, 'updatePayout')(id, changes));
+  }
+
+  /** The full account number, logged as an audit event (who, which account; never the number). */
+  async unmaskAccountNumber(principal: Principal, account: BankAccount): Promise<string | null> {
+    const adapter = this.registry.get(account.provider);
+    if (typeof adapter.unmaskAccountNumber !== 'function') {
+      throw new UnsupportedOperationError(
+        `${DISPLAY_NAMES[account.provider]} cannot unmask account numbers.`,
+      );
+    }
+    this.options.log?.info(
+      {
+        audit: 'bank_account.unmask',
+        principal: principal.id,
+        provider: account.provider,
+        bankAccountId: account.providerBankAccountId,
+      },
+      'account number unmasked',
+    );
+    return adapter.unmaskAccountNumber(account.providerBankAccountId);
   }
 
   /**

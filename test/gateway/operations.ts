@@ -236,6 +236,7 @@ export const Providers = graphql(`
         amount
         sourceId
         destinationId
+        scheduledFor
         methods
       }
       bankAccounts
@@ -324,6 +325,16 @@ export const UpdatePayout = graphql(`
         }
       }
       ...ErrorFields
+    }
+  }
+`);
+
+export const UnmaskBankAccount = graphql(`
+  query UnmaskBankAccount($id: ID!) {
+    bankAccount(id: $id) {
+      id
+      last4
+      unmaskedAccountNumber
     }
   }
 `);

@@ -22,6 +22,7 @@ import {
   Nodes,
   Providers,
   ReadTogether,
+  UnmaskBankAccount,
 } from './operations.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -436,5 +437,32 @@ describe.each(stateKinds())('the Token.io vault on %s state', (state: StateKind)
     // And the gateway still reads them back.
     const listed = await t.exec(ListBankAccounts, { provider: 'TOKENIO', first: 10 });
     expect(listed.data!.bankAccounts.edges.map((e) => e.node.last4).sort()).toEqual(['2490', '4300']);
+  });
+});
+
+describe('unmasking a Token.io account number', () => {
+  it('needs bank_accounts:unmask, and is audit-logged without the number', async () => {
+    const logged: { obj: object; msg: string }[] = [];
+    const log = { info: (obj: object, msg: string) => logged.push({ obj, msg }), warn() {}, error() {} };
+    const t = await startTestApp('memory', {}, log);
+    onTestFinished(() => t.close());
+    const gbp = await bankAccount(t, GBP_ACCOUNT);
+    const eur = await bankAccount(t, EUR_ACCOUNT);
+
+    const denied = await t.exec(UnmaskBankAccount, { id: gbp.id }, 'accountsOnly');
+    expect(denied.errors?.[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN', requiredScopes: ['bank_accounts:unmask'] },
+    });
+    expect(logged.filter((l) => (l.obj as Json).audit)).toHaveLength(0);
+
+    const full = await t.exec(UnmaskBankAccount, { id: gbp.id });
+    expect(full.data!.bankAccount).toMatchObject({ last4: '2490', unmaskedAccountNumber: '70872490' });
+    const iban = await t.exec(UnmaskBankAccount, { id: eur.id });
+    expect(iban.data!.bankAccount!.unmaskedAccountNumber).toBe('NL91ABNA0417164300');
+
+    const audits = logged.filter((l) => (l.obj as Json).audit === 'bank_account.unmask');
+    expect(audits).toHaveLength(2);
+    expect(audits[0]!.obj).toMatchObject({ provider: 'TOKENIO', principal: expect.any(String) });
+    expect(JSON.stringify(logged)).not.toMatch(/70872490|NL91ABNA0417164300/);
   });
 });

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SCOPES } from '../../src/context.ts';
+import type { Logger } from '../../src/providers/types.ts';
 import type { CasaPaySimulator } from '../../src/sandbox/casapay/index.ts';
 import type { MollieSimulator } from '../../src/sandbox/mollie/index.ts';
 import type { TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
@@ -15,6 +16,7 @@ export const KEYS = {
   full: `test_full_${randomBytes(8).toString('hex')}`,
   readOnly: `test_read_${randomBytes(8).toString('hex')}`,
   writeOnly: `test_write_${randomBytes(8).toString('hex')}`,
+  accountsOnly: `test_accounts_${randomBytes(8).toString('hex')}`,
 } as const;
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -46,6 +48,7 @@ export interface TestApp {
 export async function startTestApp(
   state: StateKind = 'memory',
   env: Record<string, string> = {},
+  log: Logger = silent,
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',
@@ -55,13 +58,14 @@ export async function startTestApp(
       [KEYS.full]: SCOPES,
       [KEYS.readOnly]: ['payouts:read'],
       [KEYS.writeOnly]: ['payouts:write'],
+      [KEYS.accountsOnly]: ['bank_accounts:read', 'bank_accounts:write'],
     }),
     PROVIDER_TIMEOUT_MS: '2000',
     PROVIDER_RETRIES: '1',
     ...(state === 'redis' ? { REDIS_URL: inject('redisUrl') } : {}),
     ...env,
   });
-  const app = await startApp(config, silent, { statePrefix: `test:${randomBytes(6).toString('hex')}:` });
+  const app = await startApp(config, log, { statePrefix: `test:${randomBytes(6).toString('hex')}:` });
   return {
     app,
     casapay: app.simulators.get('CASAPAY') as CasaPaySimulator,

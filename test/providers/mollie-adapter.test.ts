@@ -123,6 +123,7 @@ describe('capabilities', () => {
       amount: 'OPTIONAL',
       sourceId: 'REQUIRED',
       destinationId: 'FORBIDDEN',
+      scheduledFor: 'FORBIDDEN',
       methods: [],
     });
     expect(mollie.capabilities.payoutActions).toEqual({ CANCEL: ['PENDING'] });

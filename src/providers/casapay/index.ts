@@ -31,6 +31,7 @@ export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
     amount: 'REQUIRED',
     sourceId: 'FORBIDDEN',
     destinationId: 'REQUIRED',
+    scheduledFor: 'FORBIDDEN',
     methods: ['STANDARD', 'INSTANT'],
   },
   webhooks: true,

@@ -28,7 +28,13 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   ],
   currencies: BALANCE_CURRENCIES,
   payoutActions: { CANCEL: ['PENDING'] },
-  createPayout: { amount: 'OPTIONAL', sourceId: 'REQUIRED', destinationId: 'FORBIDDEN', methods: [] },
+  createPayout: {
+    amount: 'OPTIONAL',
+    sourceId: 'REQUIRED',
+    destinationId: 'FORBIDDEN',
+    scheduledFor: 'FORBIDDEN',
+    methods: [],
+  },
   webhooks: true,
   statusSource: 'WEBHOOK',
   notes: [

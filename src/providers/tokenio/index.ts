@@ -38,7 +38,13 @@ export const TOKENIO_CAPABILITIES: ProviderCapabilities = {
   currencies: CURRENCIES,
   // Token.io has no cancel, hold or update for payouts.
   payoutActions: {},
-  createPayout: { amount: 'REQUIRED', sourceId: 'REQUIRED', destinationId: 'REQUIRED', methods: [] },
+  createPayout: {
+    amount: 'REQUIRED',
+    sourceId: 'REQUIRED',
+    destinationId: 'REQUIRED',
+    scheduledFor: 'FORBIDDEN',
+    methods: [],
+  },
   webhooks: false,
   // Token.io's webhook signing is not publicly specified: its status is polled.
   statusSource: 'POLLING',
@@ -244,6 +250,11 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
       };
       await beneficiaries.save(beneficiary);
       return toBankAccount(beneficiary);
+    },
+
+    async unmaskAccountNumber(id) {
+      const b = await beneficiaries.get(id);
+      return b.iban ?? b.accountNumber;
     },
 
     async ping() {
