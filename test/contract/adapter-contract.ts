@@ -97,7 +97,10 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       const a = first.items[0]!;
       expect(a.provider).toBe(module.name);
       expect(a.last4 ?? '').toMatch(/^\w{0,4}$/);
-      const next = await adapter.listBankAccounts!({ afterId: a.providerBankAccountId, limit: 10 });
+      const next = await adapter.listBankAccounts!({
+        afterId: first.positions?.[0] ?? a.providerBankAccountId,
+        limit: 10,
+      });
       expect(next.items.map((b) => b.providerBankAccountId)).not.toContain(a.providerBankAccountId);
       expect(first.hasMore).toBe(next.items.length > 0);
       if (has('getBankAccount')) expect(await adapter.getBankAccount!(a.providerBankAccountId)).toEqual(a);

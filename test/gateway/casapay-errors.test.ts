@@ -154,8 +154,18 @@ describe('createPayout errors', () => {
   });
 
   it('UnsupportedOperationError for a provider that is not enabled', async () => {
-    const result = await create({ provider: 'STRADDLE', ...gbpAmount('1.00') });
-    expect(result).toMatchObject({ __typename: 'UnsupportedOperationError', code: 'PROVIDER_NOT_ENABLED' });
+    // Live mode with only CasaPay configured: every other provider is disabled (nothing is called).
+    const live = await startTestApp('memory', {
+      GATEWAY_MODE: 'live',
+      CASAPAY_API_KEY: 'sk_live_only_casapay',
+      CASAPAY_BASE_URL: 'http://127.0.0.1:9',
+    });
+    try {
+      const result = await create({ provider: 'STRADDLE', ...gbpAmount('1.00') }, live);
+      expect(result).toMatchObject({ __typename: 'UnsupportedOperationError', code: 'PROVIDER_NOT_ENABLED' });
+    } finally {
+      await live.close();
+    }
   });
 
   it('ProviderUnavailableError when CasaPay keeps failing, and no payout is created', async () => {

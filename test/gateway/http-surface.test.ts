@@ -79,9 +79,9 @@ describe('authentication and scopes', () => {
       webhooks: true,
     });
     expect(res.data!.providers.find((p) => p.provider === 'STRADDLE')).toMatchObject({
-      enabled: false,
-      implemented: false,
-      operations: [],
+      enabled: true,
+      implemented: true,
+      payoutActions: expect.arrayContaining([{ action: 'RELEASE', statuses: ['ON_HOLD'] }]),
     });
   });
 });
@@ -94,7 +94,7 @@ describe('health, readiness and GraphiQL', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      checks: { state: 'ok', CASAPAY: 'ok', MOLLIE: 'ok', TOKENIO: 'ok' },
+      checks: { state: 'ok', CASAPAY: 'ok', MOLLIE: 'ok', TOKENIO: 'ok', STRADDLE: 'ok' },
     });
 
     t.casapay.injectFault({ pathPrefix: '/v1/balance', status: 503, count: 2 });

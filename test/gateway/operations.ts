@@ -145,6 +145,7 @@ export const CreateBankAccount = graphql(`
           country
           currency
           status
+          bankName
           verification {
             status
             matchedName

@@ -10,6 +10,7 @@ import { SCOPES } from '../../src/context.ts';
 import type { Logger } from '../../src/providers/types.ts';
 import type { CasaPaySimulator } from '../../src/sandbox/casapay/index.ts';
 import type { MollieSimulator } from '../../src/sandbox/mollie/index.ts';
+import type { StraddleSimulator } from '../../src/sandbox/straddle/index.ts';
 import type { TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 export const KEYS = {
@@ -33,10 +34,12 @@ export interface TestApp {
   casapay: CasaPaySimulator;
   mollie: MollieSimulator;
   tokenio: TokenioSimulator;
+  straddle: StraddleSimulator;
   exec<R, V>(
     doc: TypedDocumentNode<R, V>,
     variables?: V,
     key?: keyof typeof KEYS | null,
+    headers?: Record<string, string>,
   ): Promise<{
     status: number;
     data?: R;
@@ -71,12 +74,14 @@ export async function startTestApp(
     casapay: app.simulators.get('CASAPAY') as CasaPaySimulator,
     mollie: app.simulators.get('MOLLIE') as MollieSimulator,
     tokenio: app.simulators.get('TOKENIO') as TokenioSimulator,
-    async exec(doc, variables, key = 'full') {
+    straddle: app.simulators.get('STRADDLE') as StraddleSimulator,
+    async exec(doc, variables, key = 'full', headers = {}) {
       const res = await app.gateway.yoga.fetch('http://gateway/graphql', {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           ...(key ? { authorization: `Bearer ${KEYS[key]}` } : {}),
+          ...headers,
         },
         body: JSON.stringify({ query: print(doc), variables }),
       });
