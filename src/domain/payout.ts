@@ -25,6 +25,15 @@ export interface PayoutFailure {
   message: string;
 }
 
+/** One status a payout had, and since when. */
+export interface PayoutStatusChange {
+  status: PayoutStatus;
+  providerStatus: string;
+  /** The provider's reason or message for the change, where it gives one. */
+  reason: string | null;
+  occurredAt: Date;
+}
+
 export interface Payout {
   provider: ProviderName;
   providerPayoutId: string;
@@ -45,6 +54,11 @@ export interface Payout {
   createdAt: Date;
   updatedAt: Date | null;
   metadata: Record<string, string> | null;
+  /**
+   * Oldest first, as far as the provider reports it: its own history (Straddle) or the times it
+   * stamps (Mollie's initiatedAt, …). A status the provider reports without a time is left out.
+   */
+  statusHistory: PayoutStatusChange[];
 }
 
 /** Which statuses each action is allowed in, per provider (declared in its capabilities). */

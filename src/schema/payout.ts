@@ -6,6 +6,15 @@ import { PayoutActionEnum, PayoutMethodEnum, PayoutProviderEnum, PayoutStatusEnu
 import { PAYOUT_ERRORS } from './errors.ts';
 import { MoneyInput, MoneyRef } from './money.ts';
 
+const PayoutStatusChangeRef = builder.simpleObject('PayoutStatusChange', {
+  fields: (t) => ({
+    status: t.field({ type: PayoutStatusEnum }),
+    providerStatus: t.string(),
+    reason: t.string({ nullable: true }),
+    occurredAt: t.field({ type: 'DateTime' }),
+  }),
+});
+
 const PayoutFailureRef = builder.simpleObject('PayoutFailure', {
   fields: (t) => ({
     code: t.string({ description: 'The provider’s failure code, verbatim.' }),
@@ -57,6 +66,12 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
       resolve: (p) => p.updatedAt,
     }),
     metadata: t.field({ type: 'JSON', nullable: true, resolve: (p) => p.metadata }),
+    statusHistory: t.field({
+      type: [PayoutStatusChangeRef],
+      description:
+        'Oldest first, as the provider reports it: Straddle’s own history; the times Mollie and Token.io stamp; CasaPay’s creation. Statuses reported without a time are not listed.',
+      resolve: (p) => p.statusHistory,
+    }),
   }),
 });
 

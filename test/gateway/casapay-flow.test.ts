@@ -58,6 +58,10 @@ describe('CasaPay payouts through GraphQL', () => {
       metadata: { landlord_id: 'll_789' },
       method: 'STANDARD',
     });
+    // CasaPay reports only when a payout was created (pending).
+    expect(payout.statusHistory).toEqual([
+      { status: 'PENDING', providerStatus: 'pending', reason: null, occurredAt: payout.createdAt },
+    ]);
     expect(payout).toMatchObject({
       provider: 'CASAPAY',
       status: 'PENDING',

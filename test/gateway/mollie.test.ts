@@ -431,6 +431,12 @@ describe('Mollie payouts through GraphQL', () => {
       failure: null,
     });
     expect(now.updatedAt).not.toBeNull();
+    // From Mollie's own timestamps: requested (createdAt), initiated, completed.
+    expect(now.statusHistory.map((h: { providerStatus: string }) => h.providerStatus)).toEqual([
+      'requested',
+      'initiated',
+      'completed',
+    ]);
 
     // The bank sends it back after completion: FAILED, the reason from statusReason, money back.
     await failPayout(t, payout.providerPayoutId, 'returned');

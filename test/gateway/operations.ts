@@ -24,6 +24,12 @@ export const PayoutFields = graphql(`
     createdAt
     updatedAt
     metadata
+    statusHistory {
+      status
+      providerStatus
+      reason
+      occurredAt
+    }
   }
 `);
 

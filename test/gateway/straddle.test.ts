@@ -195,6 +195,13 @@ describe('Straddle payouts', () => {
       providerStatus: 'cancelled',
       allowedActions: [],
     });
+    // Straddle's own status_history, oldest first, with the reasons given.
+    const history = cancelled.payout.statusHistory as Json[];
+    expect(history.map((h) => h.providerStatus)).toEqual(['created', 'on_hold', 'created', 'cancelled']);
+    expect(history.map((h) => h.status)).toEqual(['PENDING', 'ON_HOLD', 'PENDING', 'CANCELED']);
+    expect(history[1]!.reason).toContain('checking the lease');
+    const times = history.map((h) => Date.parse(h.occurredAt));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 
   it('refuses every action once Straddle has sent the payout, naming the status', async () => {

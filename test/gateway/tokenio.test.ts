@@ -313,6 +313,11 @@ describe('Token.io through GraphQL', () => {
       providerStatus: 'INITIATION_COMPLETED (ACSC)',
       allowedActions: [],
     });
+    // Token.io reports the creation and the latest change, not the steps between.
+    expect(read.statusHistory.map((h) => [h.status, h.providerStatus])).toEqual([
+      ['PENDING', 'INITIATION_PENDING'],
+      ['PAID', 'INITIATION_COMPLETED'],
+    ]);
 
     const b = (await gbpPayout()).payout as Json;
     await sim(t, 'POST', `/test-helpers/payouts/${encodeURIComponent(b.providerPayoutId)}/fail`, {

@@ -28,10 +28,11 @@ export function wireStatusesFor(statuses: readonly PayoutStatus[]): WireStatus[]
 const fromUnix = (s: number) => new Date(s * 1000);
 
 export function toPayout(w: WirePayout, log: StatusLog): Payout {
+  const status = mapStatus(STATUS_TABLE, w.status, 'CASAPAY', log);
   return {
     provider: 'CASAPAY',
     providerPayoutId: w.id,
-    status: mapStatus(STATUS_TABLE, w.status, 'CASAPAY', log),
+    status,
     providerStatus: w.status,
     amount: { minor: w.amount, currency: w.currency.toUpperCase() },
     description: w.description ?? null,
@@ -43,6 +44,10 @@ export function toPayout(w: WirePayout, log: StatusLog): Payout {
     // CasaPay's payout carries no last-changed time; the status ledger will know it, we don't guess.
     updatedAt: null,
     metadata: w.metadata ?? null,
+    // Every CasaPay payout starts pending; later changes carry no time CasaPay reports.
+    statusHistory: [
+      { status: 'PENDING', providerStatus: 'pending', reason: null, occurredAt: fromUnix(w.created) },
+    ],
   };
 }
 

@@ -12,7 +12,13 @@ import {
   type GatewayError,
 } from '../../domain/errors.ts';
 import { currencyExponent, formatAmount, moneyFromDecimal, type Money } from '../../domain/money.ts';
-import { mapStatus, type Payout, type PayoutStatus, type StatusLog } from '../../domain/payout.ts';
+import {
+  mapStatus,
+  type Payout,
+  type PayoutStatus,
+  type PayoutStatusChange,
+  type StatusLog,
+} from '../../domain/payout.ts';
 import type { WireAmount, WireBalance, WireError, WirePayout, WireStatus } from './wire.ts';
 
 export const STATUS_TABLE: Record<WireStatus, PayoutStatus> = {
@@ -82,7 +88,21 @@ export function toPayout(w: WirePayout, log: StatusLog): Payout {
     createdAt: new Date(w.createdAt),
     updatedAt: changes[0] ?? null,
     metadata: null,
+    statusHistory: mollieHistory(w),
   };
+}
+
+/** What Mollie's timestamps tell: requested, initiated, then completed or canceled. */
+function mollieHistory(w: WirePayout): PayoutStatusChange[] {
+  const steps: [string, PayoutStatus, string | null | undefined][] = [
+    ['requested', 'PENDING', w.createdAt],
+    ['initiated', 'PROCESSING', w.initiatedAt],
+    ['completed', 'PAID', w.completedAt],
+    ['canceled', 'CANCELED', w.canceledAt],
+  ];
+  return steps.flatMap(([providerStatus, status, at]) =>
+    at ? [{ status, providerStatus, reason: null, occurredAt: new Date(at) }] : [],
+  );
 }
 
 export function toBalance(w: WireBalance): Balance {

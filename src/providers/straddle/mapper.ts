@@ -75,6 +75,13 @@ export function toPayout(w: WirePayout, log: StatusLog): Payout {
     createdAt: date(w.created_at) ?? new Date(d.changed_at),
     updatedAt: date(w.updated_at) ?? new Date(d.changed_at),
     metadata: w.metadata ?? null,
+    // Straddle's own history; a search summary carries only the current status's details.
+    statusHistory: (w.status_history ?? [{ ...d, status: w.status }]).map((h) => ({
+      status: mapStatus(STATUS_TABLE, h.status, 'STRADDLE', log),
+      providerStatus: h.status,
+      reason: [h.code, h.message || h.reason].filter(Boolean).join(': ') || null,
+      occurredAt: new Date(h.changed_at),
+    })),
   };
 }
 

@@ -101,6 +101,26 @@ export function toPayout(w: WirePayout, extras: PayoutExtras | null, log: Status
     createdAt: new Date(w.createdDateTime),
     updatedAt: new Date(w.updatedDateTime),
     metadata: extras?.metadata ?? null,
+    // Token.io reports when a payout was created (INITIATION_PENDING) and when its status last
+    // changed; the steps between are not reported.
+    statusHistory: [
+      {
+        status: 'PENDING',
+        providerStatus: 'INITIATION_PENDING',
+        reason: null,
+        occurredAt: new Date(w.createdDateTime),
+      },
+      ...(w.status === 'INITIATION_PENDING'
+        ? []
+        : [
+            {
+              status,
+              providerStatus: w.status,
+              reason: w.statusReasonInformation || null,
+              occurredAt: new Date(w.updatedDateTime),
+            },
+          ]),
+    ],
   };
 }
 
