@@ -230,3 +230,32 @@ export class DeliveryQueue {
     }
   }
 }
+
+/**
+ * `X-Sandbox-Outcome`: a sandbox-only request header (no provider has it) naming the outcome a new
+ * payout's test-helper advances lead to. The raw value (Node joins a repeated header with ", ",
+ * which then reads as unknown), or undefined without the header.
+ */
+export const OUTCOME_HEADER = 'X-Sandbox-Outcome';
+
+export function outcomeHeader(req: { headers: SimRequest['headers'] }): string | undefined {
+  const raw = req.headers[OUTCOME_HEADER.toLowerCase()];
+  return Array.isArray(raw) ? raw.join(', ') : raw;
+}
+
+/**
+ * The outcome asked for: one of `allowed` (`paid` without the header), or the reason it is refused,
+ * for the simulator to answer in its provider's own error shape.
+ */
+export function readSandboxOutcome<T extends string>(
+  req: { headers: SimRequest['headers'] },
+  allowed: readonly T[],
+  unsupported: Readonly<Record<string, string>>,
+): { outcome: T } | { refused: string } {
+  const value = outcomeHeader(req);
+  if (value === undefined) return { outcome: 'paid' as T };
+  if ((allowed as readonly string[]).includes(value)) return { outcome: value as T };
+  return {
+    refused: `'${value}' (${unsupported[value] ?? 'unknown value'}); use one of ${allowed.join(', ')}`,
+  };
+}

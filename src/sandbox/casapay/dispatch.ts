@@ -1,9 +1,12 @@
 // The per-request pipeline every endpoint shares: API-key auth (one sandbox account per test key),
 // Idempotency-Key replay, JSON body parsing, and turning CasaPayError into Stripe-style bodies.
+// The sandbox-only X-Sandbox-Outcome header (sandbox-outcome.ts) joins the idempotency fingerprint
+// when sent: the same body with another outcome is another request, not a replay.
 import type { SimRequest, SimResponse } from '../http.ts';
 import type { Handler } from './context.ts';
 import { CasaPayError, invalidRequest, unauthorized } from './errors.ts';
 import { parseJsonBody } from './params.ts';
+import { OUTCOME_HEADER, outcomeHeader } from './sandbox-outcome.ts';
 import { newId, type Account, type Store } from './store.ts';
 import type { WebhookQueue } from './webhooks.ts';
 
@@ -66,7 +69,11 @@ export function createDispatch(store: Store, webhooks: WebhookQueue, nowMs: () =
   const execute = (req: SimRequest, handler: Handler, requestId: string): SimResponse => {
     const account: Account = store.account(apiKey(req));
     const key = req.method === 'POST' ? idempotencyKey(req) : null;
-    const fingerprint = `${req.method} ${req.path}\n${req.rawBody}`;
+    const outcome = outcomeHeader(req);
+    // Without the header the fingerprint is exactly what it was before the extension existed.
+    const fingerprint =
+      `${req.method} ${req.path}\n${req.rawBody}` +
+      (outcome === undefined ? '' : `\n${OUTCOME_HEADER}: ${outcome}`);
     const prior = key === null ? undefined : account.idempotency.get(key);
     if (key !== null && prior) {
       if (prior.fingerprint !== fingerprint) throw mismatch(key);

@@ -1,6 +1,10 @@
 // The CasaPay sandbox: a Stripe-shaped /v1 payouts API over real HTTP. The seeds document only
 // payouts, bank accounts, balance and webhooks; everything else follows Stripe (see the README of
 // /work/shared/providers for the choices made where the seeds are silent).
+//
+// One sandbox-only extension, not part of CasaPay's API: the `X-Sandbox-Outcome` header on
+// POST /v1/payouts (paid, canceled, failed_insufficient_funds, failed_closed_account) picks where
+// the /v1/test_helpers advances take the payout; other values are a 400 (sandbox-outcome.ts).
 import { Faults, startSimulator, type Route, type Fault, type SimulatorHandle } from '../http.ts';
 import { createBankAccount, listBankAccounts, retrieveBankAccount } from './bank-accounts.ts';
 import type { Handler } from './context.ts';

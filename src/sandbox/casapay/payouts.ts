@@ -12,7 +12,8 @@ import {
   requiredPositiveInteger,
   requiredString,
 } from './params.ts';
-import { CURRENCIES, newId, PAYOUT_STATUSES, type Account, type Payout } from './store.ts';
+import { parseSandboxOutcome } from './sandbox-outcome.ts';
+import { CURRENCIES, newId, PAYOUT_STATUSES, type Account, type Payout, type StoredPayout } from './store.ts';
 
 const DAY = 24 * 60 * 60;
 
@@ -27,10 +28,14 @@ const CREATE_PARAMS = [
   'statement_descriptor',
 ];
 
-export function findPayout(account: Account, id: string): Payout {
+export function findStoredPayout(account: Account, id: string): StoredPayout {
   const stored = account.payouts.get(id);
   if (!stored) throw noSuch('payout', id);
-  return stored.object;
+  return stored;
+}
+
+export function findPayout(account: Account, id: string): Payout {
+  return findStoredPayout(account, id).object;
 }
 
 /** Puts the money back in the available balance, recorded as the payout's failure transaction. */
@@ -52,6 +57,8 @@ function parseStatementDescriptor(ctx: Ctx): string | null {
 
 export const createPayout: Handler = (ctx) => {
   const { params, account } = ctx;
+  // The sandbox-only header first: a refused outcome never gets as far as the balance.
+  const outcome = parseSandboxOutcome(ctx.req);
   rejectUnknown(Object.keys(params), CREATE_PARAMS);
   const amount = requiredPositiveInteger(params, 'amount');
   const currency = parseCurrency(requiredString(params, 'currency'), 'A payout currency');
@@ -105,7 +112,7 @@ export const createPayout: Handler = (ctx) => {
     status: 'pending',
     type: 'bank_account',
   };
-  account.payouts.set(payout.id, { seq: ctx.store.nextSeq(), object: payout });
+  account.payouts.set(payout.id, { seq: ctx.store.nextSeq(), object: payout, outcome });
   ctx.emit('payout.created', payout);
   return payout;
 };
@@ -152,11 +159,16 @@ export const cancelPayout: Handler = (ctx) => {
       'payout_not_cancelable',
     );
   }
+  cancel(ctx, payout);
+  return payout;
+};
+
+/** What a cancel does, shared with the `canceled` sandbox outcome's advance (test-helpers.ts). */
+export function cancel(ctx: Ctx, payout: Payout): void {
   payout.status = 'canceled';
   refund(ctx.account, payout);
   ctx.emit('payout.canceled', payout);
-  return payout;
-};
+}
 
 export const retrieveBalance: Handler = ({ account }) => {
   const amounts = (balances: Map<string, number>) =>

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { randomAlnum } from '../../util/random.ts';
 import type { SimResponse } from '../http.ts';
+import type { SandboxOutcome } from './sandbox-outcome.ts';
 
 export const CURRENCIES = ['eur', 'gbp'] as const;
 export type Currency = (typeof CURRENCIES)[number];
@@ -60,13 +61,18 @@ export interface Stored<T> {
   object: T;
 }
 
+/** A payout with where the test-helper advances take it; the outcome is never in a response. */
+export interface StoredPayout extends Stored<Payout> {
+  outcome: SandboxOutcome;
+}
+
 export interface IdempotencyEntry {
   fingerprint: string;
   response: SimResponse;
 }
 
 export interface Account {
-  payouts: Map<string, Stored<Payout>>;
+  payouts: Map<string, StoredPayout>;
   bankAccounts: Map<string, Stored<BankAccount>>;
   available: Map<Currency, number>;
   pending: Map<Currency, number>;

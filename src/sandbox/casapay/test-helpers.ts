@@ -1,9 +1,20 @@
 // Sandbox-only endpoints (Stripe's /v1/test_helpers convention) that play the bank's part: moving a
 // payout along its lifecycle, or bouncing it, including the late paid → failed return.
-import type { Handler } from './context.ts';
+//
+//   POST /v1/test_helpers/payouts/{id}/advance   one step along the outcome the payout was created
+//                                                with (the sandbox-only X-Sandbox-Outcome header,
+//                                                sandbox-outcome.ts; without it `paid`):
+//                                                pending → in_transit → paid; `canceled` cancels on
+//                                                the first step; failed_* fail from in_transit with
+//                                                their failure_code. Anything else: 400
+//                                                payout_not_advanceable naming the status.
+//   POST /v1/test_helpers/payouts/{id}/fail      {failure_code?} from pending, in_transit or paid.
+import type { Ctx, Handler } from './context.ts';
 import { invalidParam, invalidRequest } from './errors.ts';
 import { optionalString, rejectUnknown } from './params.ts';
-import { findPayout, refund } from './payouts.ts';
+import { cancel, findPayout, findStoredPayout, refund } from './payouts.ts';
+import { OUTCOME_FAILURE_CODE } from './sandbox-outcome.ts';
+import type { Payout } from './store.ts';
 
 /** Stripe's payout failure codes and messages, with the platform name swapped in. */
 export const FAILURE_MESSAGES: Readonly<Record<string, string>> = {
@@ -34,11 +45,16 @@ export const FAILURE_MESSAGES: Readonly<Record<string, string>> = {
 
 export const advancePayout: Handler = (ctx) => {
   rejectUnknown(Object.keys(ctx.params), []);
-  const payout = findPayout(ctx.account, ctx.req.params['id'] ?? '');
+  const { object: payout, outcome } = findStoredPayout(ctx.account, ctx.req.params['id'] ?? '');
   const from = payout.status;
-  if (from === 'pending') {
+  const failureCode = OUTCOME_FAILURE_CODE[outcome];
+  if (from === 'pending' && outcome === 'canceled') {
+    cancel(ctx, payout);
+  } else if (from === 'pending') {
     payout.status = 'in_transit';
     ctx.emit('payout.updated', payout, { status: from });
+  } else if (from === 'in_transit' && failureCode !== undefined) {
+    failWith(ctx, payout, failureCode);
   } else if (from === 'in_transit') {
     payout.status = 'paid';
     payout.reconciliation_status = 'completed';
@@ -70,10 +86,15 @@ export const failPayout: Handler = (ctx) => {
       'payout_not_failable',
     );
   }
-  payout.status = 'failed';
-  payout.failure_code = code;
-  payout.failure_message = message;
-  refund(ctx.account, payout);
-  ctx.emit('payout.failed', payout);
+  failWith(ctx, payout, code);
   return payout;
 };
+
+/** A bank failure with one of FAILURE_MESSAGES' codes: the money comes back, payout.failed is sent. */
+function failWith(ctx: Ctx, payout: Payout, code: string): void {
+  payout.status = 'failed';
+  payout.failure_code = code;
+  payout.failure_message = FAILURE_MESSAGES[code] ?? null;
+  refund(ctx.account, payout);
+  ctx.emit('payout.failed', payout);
+}

@@ -6,6 +6,10 @@
 // organisation tokens, each endpoint taking what the spec's `security` allows; `test_x` and
 // `access_x` share one account) → idempotency replay (POST/DELETE with an `idempotency-key`) →
 // handler. Non-Mollie test helpers live under /v2/test-helpers (see test-helpers.ts).
+//
+// One sandbox-only extension, not part of Mollie's API: the `X-Sandbox-Outcome` header on
+// POST /v2/payouts (paid, canceled, failed_insufficient_funds, failed_closed_account) picks where
+// the test-helper advances take the payout; other values are a 422 (sandbox-outcome.ts).
 import {
   Faults,
   startSimulator,
@@ -21,6 +25,7 @@ import type { AuthedRequest, MollieContext } from './context.ts';
 import { canonicalJson } from '../../util/json.ts';
 import { MollieHttpError, faultDetail, mollieError } from './errors.ts';
 import { createPayout, deletePayout, getPayout, listPayouts } from './payouts.ts';
+import { OUTCOME_HEADER, outcomeHeader } from './sandbox-outcome.ts';
 import { MollieStore, type Account } from './store.ts';
 import { advance, fail, patchBalance } from './test-helpers.ts';
 import { WebhookQueue, buildEvent, type WebhookTarget } from './webhooks.ts';
@@ -67,11 +72,16 @@ function canonical(rawBody: string): string {
  * choice): a successful (2xx) answer is stored per account and key, and a retry with the same key,
  * method, path and body gets that same status and body again without executing. Reusing the key
  * for a different request is a 422. Errors are not stored, so a retry after a 422/5xx re-executes.
+ * The sandbox-only X-Sandbox-Outcome header is part of "the request" when sent: another outcome
+ * under the same key is a 422 too, not a replay of the first payout.
  */
 function withIdempotency(req: SimRequest, account: Account, run: () => SimResponse): SimResponse {
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') return run();
-  const fingerprint = `${req.method} ${req.path} ${canonical(req.rawBody)}`;
+  const outcome = outcomeHeader(req);
+  const fingerprint =
+    `${req.method} ${req.path} ${canonical(req.rawBody)}` +
+    (outcome === undefined ? '' : ` ${OUTCOME_HEADER}: ${outcome}`);
   const seen = account.idempotency.get(key);
   if (seen) {
     if (seen.fingerprint === fingerprint) return seen.response;

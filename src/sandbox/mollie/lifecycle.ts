@@ -6,8 +6,12 @@
 //       │            │                │                 │ (returned)
 //       ├─▶ canceled └────────────────┴──────▶ failed ◀─┘
 //       └─────────────────(expired, …)───────▶ failed
+//
+// A payout created with the sandbox-only X-Sandbox-Outcome header (sandbox-outcome.ts) takes a
+// shorter path when advanced: `canceled` cancels from requested, failed_* fail from initiated.
 import type { MollieContext } from './context.ts';
 import { MollieHttpError } from './errors.ts';
+import { OUTCOME_FAILURE_REASON } from './sandbox-outcome.ts';
 import { findBalance, type Account, type PayoutState } from './store.ts';
 
 /** `statusReason` codes that describe a failure (the rest of the spec enum name ordinary states). */
@@ -40,6 +44,9 @@ export function cancelPayout(ctx: MollieContext, p: PayoutState): void {
  * have no reserve). An empty balance then has nothing to pay out: `insufficient_funds`, amount null.
  */
 export function advancePayout(ctx: MollieContext, account: Account, p: PayoutState): void {
+  if (p.status === 'requested' && p.sandboxOutcome === 'canceled') return cancelPayout(ctx, p);
+  const failure = OUTCOME_FAILURE_REASON[p.sandboxOutcome];
+  if (p.status === 'initiated' && failure !== undefined) return fail(ctx, account, p, failure);
   switch (p.status) {
     case 'requested': {
       p.initiatedAt = ctx.now();

@@ -5,6 +5,7 @@ import type { AuthedRequest, MollieContext } from './context.ts';
 import { HAL_JSON, MollieHttpError, notFound } from './errors.ts';
 import { cancelPayout } from './lifecycle.ts';
 import { listLinks, paginate, parseLimit } from './pagination.ts';
+import { parseSandboxOutcome } from './sandbox-outcome.ts';
 import { serializePayout } from './serialize.ts';
 import { findBalance, findPayout, newId, parseMinor, type BalanceState, type PayoutState } from './store.ts';
 
@@ -57,6 +58,8 @@ function requestedAmount(raw: unknown, balance: BalanceState): number | null {
 
 export function createPayout(ctx: MollieContext, req: AuthedRequest): SimResponse {
   const body = jsonObject(req.rawBody);
+  // The sandbox-only header is checked before any field: a refused outcome creates nothing.
+  const sandboxOutcome = parseSandboxOutcome(req);
   const { account } = req;
   const balanceId = body.balanceId;
   if (typeof balanceId !== 'string' || !/^bal_.+$/.test(balanceId)) {
@@ -116,6 +119,7 @@ export function createPayout(ctx: MollieContext, req: AuthedRequest): SimRespons
     completedAt: null,
     canceledAt: null,
     debited: false,
+    sandboxOutcome,
   };
   account.payouts.push(payout);
   // Documented side effect: an API payout pauses automatic settlements for the balance.

@@ -4,6 +4,7 @@
 // minor units and converted to Mollie's exact decimal strings only at the wire.
 import { randomAlnum } from '../../util/random.ts';
 import type { SimResponse } from '../http.ts';
+import type { SandboxOutcome } from './sandbox-outcome.ts';
 
 export type BalanceStatus = 'active' | 'inactive';
 export type PayoutStatus =
@@ -49,6 +50,8 @@ export interface PayoutState {
   canceledAt: number | null;
   /** True while the amount is debited from the balance (between initiation and a failure/return). */
   debited: boolean;
+  /** Sandbox only (X-Sandbox-Outcome): where the test-helper advances take it. Never serialised. */
+  sandboxOutcome: SandboxOutcome;
 }
 
 export interface IdempotentEntry {

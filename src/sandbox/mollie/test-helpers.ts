@@ -6,7 +6,13 @@
 //   POST  /v2/test-helpers/payouts/{id}/advance   one lifecycle step (requested → initiated →
 //                                                 processing-at-bank → completed); 409 when final.
 //                                                 Initiation fixes the amount of a payout requested
-//                                                 without one (the balance's available amount then)
+//                                                 without one (the balance's available amount then).
+//                                                 A payout created with the sandbox-only
+//                                                 X-Sandbox-Outcome header follows that outcome
+//                                                 instead (sandbox-outcome.ts): `canceled` cancels
+//                                                 from requested; failed_insufficient_funds and
+//                                                 failed_closed_account fail from initiated
+//                                                 (insufficient_funds, returned)
 //   POST  /v2/test-helpers/payouts/{id}/fail      {"code"?: statusReason code}, default
 //                                                 bank_processing_failed; unknown code → 422 field code
 //   PATCH /v2/test-helpers/balances/{id}          any of {"status", "transferDestination", "availableAmount"}

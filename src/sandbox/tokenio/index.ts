@@ -6,6 +6,10 @@
 // credential is its own sandbox account, seeded on first use) → handler. Non-Token.io test helpers
 // live under /test-helpers (see test-helpers.ts).
 //
+// One sandbox-only extension, not part of Token.io's API: the `X-Sandbox-Outcome` header on
+// POST /payouts (paid, failed_insufficient_funds, failed_closed_account) picks where the
+// test-helper advances take the payout; other values are a 400 (sandbox-outcome.ts).
+//
 // No webhooks: Token.io's webhook signing is not publicly specified (only a third-party summary
 // mentions an Ed25519 `token-signature` header, with no published key), so the simulator sends
 // none and setWebhook() is a no-op. The gateway polls Token.io payouts instead.

@@ -11,6 +11,7 @@ import { notFound } from './errors.ts';
 import { newPayoutId } from './ids.ts';
 import { validateInitiation } from './payout-rules.ts';
 import { jsonBody } from './request.ts';
+import { parseSandboxOutcome } from './sandbox-outcome.ts';
 import { serializePayout } from './serialize.ts';
 import { findPayout, type PayoutState } from './store.ts';
 
@@ -19,6 +20,8 @@ export const INSUFFICIENT_FUNDS_REASON =
 
 export function createPayout(ctx: TokenioContext, req: AuthedRequest): SimResponse {
   const { account } = req;
+  // The sandbox-only header is checked before the body: a refused outcome creates nothing.
+  const sandboxOutcome = parseSandboxOutcome(req);
   const { initiation, minor, debtor } = validateInitiation(jsonBody(req.rawBody), account);
   const now = ctx.now();
   const covered = minor <= debtor.available;
@@ -32,6 +35,7 @@ export function createPayout(ctx: TokenioContext, req: AuthedRequest): SimRespon
     initiation,
     minor,
     debited: covered,
+    sandboxOutcome,
   };
   if (covered) {
     debtor.available -= minor;

@@ -3,6 +3,7 @@
 // tests and gateway tenants never see each other's data. Money is integer minor units (money.ts).
 import type { KeyObject } from 'node:crypto';
 import { newAccountId, newAccountNumber, newIban, newSortCode, sandboxBic } from './ids.ts';
+import type { SandboxOutcome } from './sandbox-outcome.ts';
 
 export const PAYOUT_STATUSES = [
   'INITIATION_PENDING',
@@ -63,6 +64,8 @@ export interface PayoutState {
   minor: number;
   /** True while the amount is held out of the available balance (created, not failed). */
   debited: boolean;
+  /** Sandbox only (X-Sandbox-Outcome): where the test-helper advances take it. Never serialised. */
+  sandboxOutcome: SandboxOutcome;
 }
 
 export interface VerificationState {

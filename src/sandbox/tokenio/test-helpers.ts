@@ -7,7 +7,12 @@
 //   POST /test-helpers/payouts/{id}/advance   one step: INITIATION_PENDING → INITIATION_PROCESSING
 //                                             (ACSP) → INITIATION_COMPLETED (ACSC, bankTransactionId,
 //                                             booked and cleared balances debited). From a final
-//                                             status: 400 INVALID_ARGUMENT naming it.
+//                                             status: 400 INVALID_ARGUMENT naming it. A payout
+//                                             created with the sandbox-only X-Sandbox-Outcome
+//                                             header failed_insufficient_funds or
+//                                             failed_closed_account (sandbox-outcome.ts) is
+//                                             INITIATION_REJECTED (RJCT, AM04 or AC04) from
+//                                             INITIATION_PROCESSING instead of completing.
 //   POST /test-helpers/payouts/{id}/fail      {status?: INITIATION_REJECTED (default) |
 //                                             INITIATION_FAILED, bankPaymentStatus? (default RJCT),
 //                                             statusReasonInformation?}; only from a non-final
@@ -19,7 +24,9 @@ import { toPublicKey } from './auth.ts';
 import type { AuthedRequest, TokenioContext } from './context.ts';
 import { invalidArgument, notFound } from './errors.ts';
 import { newBankTransactionId } from './ids.ts';
+import { INSUFFICIENT_FUNDS_REASON } from './payouts.ts';
 import { isObject, jsonBody, optionalString } from './request.ts';
+import type { SandboxOutcome } from './sandbox-outcome.ts';
 import { serializePayout } from './serialize.ts';
 import {
   FINAL_STATUSES,
@@ -39,13 +46,22 @@ function changeable(account: Account, id: string): PayoutState {
   return payout;
 }
 
+/** The ISO 20022 status reason behind each failed_* outcome's rejection by the bank. */
+const OUTCOME_REJECTION: Readonly<Partial<Record<SandboxOutcome, string>>> = {
+  failed_insufficient_funds: INSUFFICIENT_FUNDS_REASON,
+  failed_closed_account: 'AC04: The creditor account number has been closed.',
+};
+
 export function advance(ctx: TokenioContext, req: AuthedRequest): SimResponse {
   const payout = changeable(req.account, req.params.id ?? '');
   const now = ctx.now();
+  const rejection = OUTCOME_REJECTION[payout.sandboxOutcome];
   if (payout.status === 'INITIATION_PENDING') {
     payout.status = 'INITIATION_PROCESSING';
     payout.bankPaymentStatus = 'ACSP';
     payout.statusReasonInformation = 'The payment is being processed by the bank.';
+  } else if (rejection !== undefined) {
+    stop(ctx, req.account, payout, 'INITIATION_REJECTED', 'RJCT', rejection);
   } else {
     payout.status = 'INITIATION_COMPLETED';
     payout.bankPaymentStatus = 'ACSC';
@@ -78,9 +94,22 @@ export function fail(ctx: TokenioContext, req: AuthedRequest): SimResponse {
       ? 'The bank is not available at the moment.'
       : 'The payment was rejected by the bank.');
   if (reason.length > 256) throw invalidArgument('`statusReasonInformation` must be at most 256 characters.');
+  stop(ctx, req.account, payout, status, bankPaymentStatus, reason);
+  return { status: 200, body: { payout: serializePayout(payout) } };
+}
+
+/** Ends a payout unpaid: the held amount goes back to the available balance. */
+function stop(
+  ctx: TokenioContext,
+  account: Account,
+  payout: PayoutState,
+  status: PayoutStatus,
+  bankPaymentStatus: string,
+  reason: string,
+): void {
   const now = ctx.now();
   if (payout.debited) {
-    const debtor = findVirtualAccount(req.account, payout.initiation.debtor.accountId);
+    const debtor = findVirtualAccount(account, payout.initiation.debtor.accountId);
     if (debtor) {
       debtor.available += payout.minor;
       debtor.updatedAt = now;
@@ -91,7 +120,6 @@ export function fail(ctx: TokenioContext, req: AuthedRequest): SimResponse {
   payout.bankPaymentStatus = bankPaymentStatus;
   payout.statusReasonInformation = reason;
   payout.updatedAt = now;
-  return { status: 200, body: { payout: serializePayout(payout) } };
 }
 
 export function registerKey(ctx: TokenioContext, req: SimRequest): SimResponse {
