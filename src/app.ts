@@ -113,6 +113,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       config.PROVIDER_RETRIES +
       10,
     digest: (text) => deps.vault.digest(text),
+    sandbox: config.GATEWAY_MODE === 'sandbox',
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -29,6 +29,8 @@ export interface GatewayDeps {
   idempotencyLeaseSeconds: number;
   /** See ServiceOptions.digest. */
   digest?: (text: string) => string;
+  /** See ServiceOptions.sandbox. */
+  sandbox?: boolean;
   now?: () => number;
 }
 
@@ -146,6 +148,7 @@ export function createGateway(deps: GatewayDeps) {
   const gateway = new GatewayService(registry, deps.state, {
     leaseSeconds: deps.idempotencyLeaseSeconds,
     log: deps.log,
+    sandbox: deps.sandbox ?? false,
     ...(deps.digest ? { digest: deps.digest } : {}),
   });
   /** Verified webhook deliveries per provider (operational visibility until events are processed). */

@@ -17,6 +17,17 @@ export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 export const PAYOUT_ACTIONS = ['CANCEL', 'HOLD', 'RELEASE', 'UPDATE'] as const;
 export type PayoutAction = (typeof PAYOUT_ACTIONS)[number];
 
+/** Outcomes a sandbox payout can be asked to end in (`CreatePayoutInput.sandboxOutcome`). */
+export const SANDBOX_OUTCOMES = [
+  'PAID',
+  'ON_HOLD',
+  'CANCELED',
+  'FAILED_INSUFFICIENT_FUNDS',
+  'FAILED_CLOSED_ACCOUNT',
+  'REVERSED',
+] as const;
+export type SandboxOutcome = (typeof SANDBOX_OUTCOMES)[number];
+
 export const PAYOUT_METHODS = ['STANDARD', 'INSTANT'] as const;
 export type PayoutMethod = (typeof PAYOUT_METHODS)[number];
 

@@ -3,7 +3,7 @@
 // capabilities declare the same list, and the contract suite checks the two agree.
 import type { Balance, BankAccount } from '../domain/account.ts';
 import type { Money } from '../domain/money.ts';
-import type { ActionRules, Payout, PayoutMethod, PayoutStatus } from '../domain/payout.ts';
+import type { ActionRules, Payout, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
 
 export interface CreatePayoutCommand {
@@ -20,6 +20,8 @@ export interface CreatePayoutCommand {
   scheduledFor?: string | null;
   /** The IP address of the client's request (Straddle records the authorising device). */
   clientIp?: string | null;
+  /** Sandbox only: the outcome the provider's simulator should drive this payout to. */
+  sandboxOutcome?: SandboxOutcome | null;
   /** Derived deterministically from the client's key: a retry can never create a second payout. */
   idempotencyKey: string;
 }
@@ -95,6 +97,8 @@ export interface ProviderCapabilities {
     methods: readonly PayoutMethod[];
   };
   webhooks: boolean;
+  /** The outcomes its sandbox simulator can drive a payout to. */
+  sandboxOutcomes: readonly SandboxOutcome[];
   /** Where status changes come from: the provider's signed webhooks, or polling its API. */
   statusSource: 'WEBHOOK' | 'POLLING';
   /** Plain words for what the shared model cannot say on its own. */

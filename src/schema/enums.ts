@@ -1,5 +1,5 @@
 import type { PAYOUT_STATUSES } from '../domain/payout.ts';
-import { PAYOUT_ACTIONS, PAYOUT_METHODS } from '../domain/payout.ts';
+import { PAYOUT_ACTIONS, PAYOUT_METHODS, SANDBOX_OUTCOMES } from '../domain/payout.ts';
 import { PROVIDER_NAMES } from '../domain/provider.ts';
 import { VERIFICATION_STATUSES } from '../domain/account.ts';
 import { OPERATIONS } from '../providers/types.ts';
@@ -42,6 +42,11 @@ export const CustomerTypeEnum = builder.enumType('CustomerType', {
 });
 export const AccountTypeEnum = builder.enumType('BankAccountType', {
   values: ['CHECKING', 'SAVINGS'] as const,
+});
+export const SandboxOutcomeEnum = builder.enumType('SandboxOutcome', {
+  description:
+    'What a sandbox payout should end as (sandbox mode only; see `providers { sandboxOutcomes }`).',
+  values: SANDBOX_OUTCOMES,
 });
 export const StatusSourceEnum = builder.enumType('StatusSource', {
   description: 'Where a provider’s payout status changes come from.',

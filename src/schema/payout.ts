@@ -2,7 +2,13 @@ import { nodeKey } from '../domain/ids.ts';
 import { allowedActions, type Payout } from '../domain/payout.ts';
 import { BankAccountRef } from './bank-account.ts';
 import { builder, grant } from './builder.ts';
-import { PayoutActionEnum, PayoutMethodEnum, PayoutProviderEnum, PayoutStatusEnum } from './enums.ts';
+import {
+  PayoutActionEnum,
+  PayoutMethodEnum,
+  PayoutProviderEnum,
+  PayoutStatusEnum,
+  SandboxOutcomeEnum,
+} from './enums.ts';
 import { PAYOUT_ERRORS } from './errors.ts';
 import { MoneyInput, MoneyRef } from './money.ts';
 
@@ -123,6 +129,11 @@ const CreatePayoutInput = builder.inputType('CreatePayoutInput', {
       type: 'Date',
       description:
         'The date to send the payout on, for providers that schedule (see `providers { createPayout }`).',
+    }),
+    sandboxOutcome: t.field({
+      type: SandboxOutcomeEnum,
+      description:
+        'Sandbox mode only: the provider’s simulator drives the payout to this outcome, one step per test-helper advance. A ValidationError in live mode.',
     }),
     idempotencyKey: t.string({
       required: true,

@@ -10,6 +10,7 @@ import {
   PayoutStatusEnum,
   ProviderOperationEnum,
   RequirementEnum,
+  SandboxOutcomeEnum,
   StatusSourceEnum,
 } from './enums.ts';
 
@@ -77,6 +78,11 @@ const ProviderInfoRef = builder.objectRef<ProviderInfo>('ProviderInfo').implemen
     }),
     balances: t.boolean({ resolve: (p) => p.capabilities?.operations.includes('listBalances') ?? false }),
     webhooks: t.boolean({ resolve: (p) => p.capabilities?.webhooks ?? false }),
+    sandboxOutcomes: t.field({
+      type: [SandboxOutcomeEnum],
+      description: 'Outcomes its sandbox simulator can drive a payout to (CreatePayoutInput.sandboxOutcome).',
+      resolve: (p) => [...(p.capabilities?.sandboxOutcomes ?? [])],
+    }),
     statusSource: t.field({
       type: StatusSourceEnum,
       nullable: true,

@@ -10,7 +10,7 @@ import {
 } from '../domain/errors.ts';
 import { decodeGlobalId, parseNodeKey } from '../domain/ids.ts';
 import { parseAmount } from '../domain/money.ts';
-import type { Payout, PayoutAction, PayoutMethod } from '../domain/payout.ts';
+import type { Payout, PayoutAction, PayoutMethod, SandboxOutcome } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import { DISPLAY_NAMES } from '../providers/registry.ts';
 import type {
@@ -41,6 +41,7 @@ export interface CreatePayoutInput {
   method?: PayoutMethod | null;
   metadata?: unknown;
   scheduledFor?: string | null;
+  sandboxOutcome?: SandboxOutcome | null;
   idempotencyKey: string;
 }
 
@@ -115,6 +116,8 @@ export interface ServiceOptions {
   digest?: (text: string) => string;
   /** Where audit events (unmasked account numbers) go. */
   log?: Logger;
+  /** Sandbox mode: simulators behind every adapter, so `sandboxOutcome` is allowed. */
+  sandbox?: boolean;
 }
 
 export class GatewayService {
@@ -245,6 +248,17 @@ export class GatewayService {
         `${DISPLAY_NAMES[adapter.name]} pays out in ${caps.currencies.join(', ')}, not ${amount.currency}.`,
       );
     }
+    if (input.sandboxOutcome) {
+      if (!this.options.sandbox) {
+        throw new ValidationError('sandboxOutcome', 'sandboxOutcome is for sandbox mode only.');
+      }
+      if (!caps.sandboxOutcomes.includes(input.sandboxOutcome)) {
+        throw new ValidationError(
+          'sandboxOutcome',
+          `${DISPLAY_NAMES[adapter.name]}’s sandbox can end a payout ${caps.sandboxOutcomes.join(', ')}, not ${input.sandboxOutcome}.`,
+        );
+      }
+    }
     if (input.method && !rules.methods.includes(input.method)) {
       throw new ValidationError(
         'method',
@@ -261,6 +275,7 @@ export class GatewayService {
       method: input.method ?? null,
       metadata: metadataOf(input.metadata),
       ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}),
+      ...(input.sandboxOutcome ? { sandboxOutcome: input.sandboxOutcome } : {}),
     };
     return this.once(
       principal,

@@ -250,6 +250,7 @@ export const Providers = graphql(`
       balances
       webhooks
       statusSource
+      sandboxOutcomes
       notes
     }
   }

@@ -56,13 +56,17 @@ export class CasaPayClient {
     throw toGatewayError(res.status, parsed.success ? parsed.data.error : null, fields);
   }
 
-  createPayout(body: CreatePayoutBody, idempotencyKey: string) {
+  /** `sandboxOutcome` is the sandbox simulator's `X-Sandbox-Outcome` extension (never sent live). */
+  createPayout(body: CreatePayoutBody, idempotencyKey: string, sandboxOutcome?: string | null) {
     return this.call(
       {
         method: 'POST',
         path: '/v1/payouts',
         body,
-        headers: { 'Idempotency-Key': idempotencyKey },
+        headers: {
+          'Idempotency-Key': idempotencyKey,
+          ...(sandboxOutcome ? { 'X-Sandbox-Outcome': sandboxOutcome.toLowerCase() } : {}),
+        },
         retryable: true,
       },
       payoutSchema,

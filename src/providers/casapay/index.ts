@@ -36,6 +36,7 @@ export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
+  sandboxOutcomes: ['PAID', 'CANCELED', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT'],
   notes: [
     'Pays bank accounts registered at CasaPay (createBankAccount) from the balance in the payout currency.',
     'Bank accounts: GB needs sortCode + accountNumber; EUR countries need iban.',
@@ -103,6 +104,7 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
           ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
         },
         cmd.idempotencyKey,
+        cmd.sandboxOutcome,
       );
       return payout(w);
     },

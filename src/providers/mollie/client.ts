@@ -58,14 +58,18 @@ export class MollieClient {
     };
   }
 
-  createPayout(body: CreatePayoutBody, idempotencyKey: string) {
+  /** `sandboxOutcome` is the sandbox simulator's `X-Sandbox-Outcome` extension (never sent live). */
+  createPayout(body: CreatePayoutBody, idempotencyKey: string, sandboxOutcome?: string | null) {
     // Retrying is safe only because of the key: Mollie answers a duplicate with the first payout.
     return this.call(
       {
         method: 'POST',
         path: '/v2/payouts',
         body,
-        headers: { 'Idempotency-Key': idempotencyKey },
+        headers: {
+          'Idempotency-Key': idempotencyKey,
+          ...(sandboxOutcome ? { 'X-Sandbox-Outcome': sandboxOutcome.toLowerCase() } : {}),
+        },
         retryable: true,
       },
       payoutSchema,

@@ -37,6 +37,7 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
+  sandboxOutcomes: ['PAID', 'CANCELED', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT'],
   notes: [
     'Mollie pays a Mollie balance out to that balance’s own configured bank account, so sourceId is a Balance id, destinationId is not accepted, and omitting amount pays out the full available balance (the payout’s amount is null until Mollie initiates it).',
     'Bank accounts are the balances’ read-only transfer destinations (same id as the balance), configured in the Mollie Dashboard; they cannot be created through the API.',
@@ -173,6 +174,7 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
           ...(cmd.description !== null ? { description: cmd.description } : {}),
         },
         mollieIdempotencyKey(cmd.idempotencyKey),
+        cmd.sandboxOutcome,
       );
       return payout(w);
     },

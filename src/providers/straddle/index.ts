@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors.ts';
-import type { Payout } from '../../domain/payout.ts';
+import type { Payout, SandboxOutcome } from '../../domain/payout.ts';
 import { startStraddleSimulator } from '../../sandbox/straddle/index.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
@@ -51,12 +51,22 @@ export const STRADDLE_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
+  sandboxOutcomes: ['PAID', 'ON_HOLD', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT', 'REVERSED'],
   notes: [
     'Straddle pays USD over ACH to a paykey (destinationId, a Straddle BankAccount); it debits the platform’s linked bank account, so there is no balance and no sourceId.',
     'createBankAccount creates the Straddle customer (holderName, email, phone, customerType) and links the account (routingNumber, checksum-checked, accountNumber, accountType).',
     'A payout can be held, updated or canceled until Straddle sends it (PENDING or ON_HOLD), and released while ON_HOLD. PAID is not final: a late ACH return makes it REVERSED.',
     'scheduledFor is Straddle’s payment_date, a US Eastern date; metadata takes at most 20 pairs.',
   ],
+};
+
+/** The gateway's sandbox outcomes as Straddle's own `config.sandbox_outcome` values. */
+const STRADDLE_OUTCOMES: Partial<Record<SandboxOutcome, string>> = {
+  PAID: 'paid',
+  ON_HOLD: 'on_hold_daily_limit',
+  FAILED_INSUFFICIENT_FUNDS: 'failed_insufficient_funds',
+  FAILED_CLOSED_ACCOUNT: 'failed_closed_bank_account',
+  REVERSED: 'reversed_closed_bank_account',
 };
 
 /** Holder names of the paykeys this gateway created, by paykey id. */
@@ -157,6 +167,7 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
         device: { ip_address: cmd.clientIp ?? '0.0.0.0' },
         external_id: keys.externalId,
         ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
+        ...(cmd.sandboxOutcome ? { config: { sandbox_outcome: STRADDLE_OUTCOMES[cmd.sandboxOutcome] } } : {}),
       };
       try {
         return payout(await client.createPayout(body, keys.idempotencyKey));

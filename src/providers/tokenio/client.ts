@@ -48,11 +48,17 @@ export class TokenioClient {
    * Never re-sent by the transport: Token.io has no idempotency key. A duplicate `refId` is refused,
    * so the adapter resolves a create in doubt by looking the refId up instead.
    */
-  async createPayout(initiation: PayoutInitiation) {
+  async createPayout(initiation: PayoutInitiation, sandboxOutcome?: string | null) {
     const body = { initiation: { ...initiation, ...this.behalf } };
-    return (
-      await this.call({ method: 'POST', path: '/payouts', body, retryable: false }, payoutResponseSchema)
-    ).payout;
+    const req = {
+      method: 'POST' as const,
+      path: '/payouts',
+      body,
+      // The sandbox simulator's `X-Sandbox-Outcome` extension (never sent live).
+      ...(sandboxOutcome ? { headers: { 'X-Sandbox-Outcome': sandboxOutcome.toLowerCase() } } : {}),
+      retryable: false,
+    };
+    return (await this.call(req, payoutResponseSchema)).payout;
   }
 
   async getPayout(id: string) {

@@ -48,6 +48,7 @@ export const TOKENIO_CAPABILITIES: ProviderCapabilities = {
   webhooks: false,
   // Token.io's webhook signing is not publicly specified: its status is polled.
   statusSource: 'POLLING',
+  sandboxOutcomes: ['PAID', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT'],
   notes: [
     'Token.io pays from a settlement account (sourceId, a Balance) to a bank account held in the gateway’s vault (destinationId, created with createBankAccount): Token.io itself keeps no beneficiaries.',
     'A description (the payment reference) is required: at least 6 letters or digits, not all the same; at most 18 characters for sort-code (GBP) payouts and 140 for IBAN (EUR) payouts.',
@@ -194,7 +195,7 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
         await deps.records.put(PAYOUTS, refId, JSON.stringify(extras));
       }
       try {
-        return await one(await client.createPayout(initiation));
+        return await one(await client.createPayout(initiation, cmd.sandboxOutcome));
       } catch (error) {
         // In doubt (no answer, 5xx, an answer we cannot read) or refused (perhaps as a duplicate
         // refId): the payout may exist, and if it does, it is the answer.
