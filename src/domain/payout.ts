@@ -66,8 +66,8 @@ export interface Payout {
   updatedAt: Date | null;
   metadata: Record<string, string> | null;
   /**
-   * Oldest first, as far as the provider reports it: its own history (Straddle) or the times it
-   * stamps (Mollie's initiatedAt, …). A status the provider reports without a time is left out.
+   * Oldest first: what the provider reports (its own history, or the times it stamps), completed by
+   * the service with the statuses the gateway observed (services/observed.ts).
    */
   statusHistory: PayoutStatusChange[];
 }

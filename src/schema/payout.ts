@@ -75,7 +75,7 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
     statusHistory: t.field({
       type: [PayoutStatusChangeRef],
       description:
-        'Oldest first, as the provider reports it: Straddle’s own history; the times Mollie and Token.io stamp; CasaPay’s creation. Statuses reported without a time are not listed.',
+        'Oldest first: what the provider reports (Straddle’s own history; the times Mollie and Token.io stamp; CasaPay’s creation), and every other status the gateway has observed, at the time it first saw it.',
       resolve: (p) => p.statusHistory,
     }),
   }),

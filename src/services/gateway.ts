@@ -24,6 +24,7 @@ import type {
 import type { StateStore } from '../state/types.ts';
 import { canonicalJson } from '../util/json.ts';
 import { mergedConnection, type Connection } from './connection.ts';
+import { ObservedStatuses } from './observed.ts';
 import type { AdapterRegistry } from './registry.ts';
 
 export interface Principal {
@@ -121,11 +122,15 @@ export interface ServiceOptions {
 }
 
 export class GatewayService {
+  private readonly observed: ObservedStatuses;
+
   constructor(
     readonly registry: AdapterRegistry,
     private readonly state: StateStore,
     private readonly options: ServiceOptions,
-  ) {}
+  ) {
+    this.observed = new ObservedStatuses(state.records);
+  }
 
   /** A client's global id of `type`, as provider and provider id. */
   refOf(globalId: string, type: string): { provider: ProviderName; id: string } {
@@ -277,7 +282,7 @@ export class GatewayService {
       ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}),
       ...(input.sandboxOutcome ? { sandboxOutcome: input.sandboxOutcome } : {}),
     };
-    return this.once(
+    const created = await this.once(
       principal,
       adapter.name,
       'createPayout',
@@ -287,6 +292,7 @@ export class GatewayService {
       (p) => p.providerPayoutId,
       (id) => this.registry.operation(adapter.name, 'getPayout')(id),
     );
+    return this.observe(created);
   }
 
   async createBankAccount(
@@ -353,7 +359,11 @@ export class GatewayService {
         `${name} allows ${op} only while a payout is ${allowed.join(' or ')}; this one is ${current.status} (${current.providerStatus}).`,
       );
     }
-    return run(ref.provider, ref.id);
+    return this.observe(await run(ref.provider, ref.id));
+  }
+
+  private async observe(payout: Payout): Promise<Payout> {
+    return (await this.observed.observe([payout]))[0]!;
   }
 
   cancelPayout(globalId: string): Promise<Payout> {
@@ -408,6 +418,10 @@ export class GatewayService {
    * provider that reads many payouts in one call (Token.io) gets one call per batch.
    */
   async loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
+    return this.observed.observe(await this.fetchPayouts(keys));
+  }
+
+  private async fetchPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
     const results: (Payout | Error)[] = new Array(keys.length);
     const batches = new Map<ProviderName, { at: number[]; ids: string[] }>();
     const singles: number[] = [];
@@ -459,7 +473,7 @@ export class GatewayService {
     ) as Promise<(Awaited<ReturnType<NonNullable<PayoutProviderAdapter[O]>>> | Error)[]>;
   }
 
-  listPayouts(
+  async listPayouts(
     first: number | null | undefined,
     after: string | null | undefined,
     filter: PayoutFilter & { provider?: ProviderName | null },
@@ -471,7 +485,9 @@ export class GatewayService {
       provider: a.name,
       fetch: (afterId: string | null, limit: number) => a.listPayouts!({ afterId, limit, filter }),
     }));
-    return mergedConnection(sources, first, after, (p) => p.providerPayoutId, newestFirst);
+    const connection = await mergedConnection(sources, first, after, (p) => p.providerPayoutId, newestFirst);
+    await this.observed.observe(connection.edges.map((e) => e.node));
+    return connection;
   }
 
   listBankAccounts(

@@ -128,6 +128,14 @@ describe('CasaPay payouts through GraphQL', () => {
     expect(read.status).toBe('FAILED');
     expect(read.failure?.code).toBe('account_closed');
     expect(read.failure?.message).toBeTruthy();
+    // CasaPay reports only the creation; the rest is what the gateway observed, in order.
+    expect(read.statusHistory.map((h) => [h.status, h.providerStatus])).toEqual([
+      ['PENDING', 'pending'],
+      ['PROCESSING', 'in_transit'],
+      ['PAID', 'paid'],
+      ['FAILED', 'failed'],
+    ]);
+    expect(read.statusHistory.at(-1)!.reason).toBe(read.failure!.message);
   });
 
   it('pages newest first with opaque cursors, without gaps or repeats, and filters by status', async () => {

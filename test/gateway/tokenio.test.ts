@@ -313,9 +313,11 @@ describe('Token.io through GraphQL', () => {
       providerStatus: 'INITIATION_COMPLETED (ACSC)',
       allowedActions: [],
     });
-    // Token.io reports the creation and the latest change, not the steps between.
+    // Token.io reports the creation and the latest change; the step between is what the gateway
+    // itself saw when it read the payout PROCESSING.
     expect(read.statusHistory.map((h) => [h.status, h.providerStatus])).toEqual([
       ['PENDING', 'INITIATION_PENDING'],
+      ['PROCESSING', 'INITIATION_PROCESSING (ACSP)'],
       ['PAID', 'INITIATION_COMPLETED'],
     ]);
 
