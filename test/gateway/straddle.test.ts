@@ -165,6 +165,12 @@ describe('Straddle payouts', () => {
     });
   });
 
+  it('maps Straddle’s refusals to typed errors: a past payment_date is a ValidationError on scheduledFor', async () => {
+    const r = await pay({ scheduledFor: '2001-01-01' });
+    expect(r).toMatchObject({ __typename: 'ValidationError', field: 'scheduledFor' });
+    expect(r.message).toMatch(/in the past/);
+  });
+
   it('holds, updates, releases and cancels in the allowed states', async () => {
     const p = (await pay()).payout as Json;
     const held = (await t.exec(HoldPayout, { id: p.id, reason: 'checking the lease' })).data!
