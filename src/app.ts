@@ -114,6 +114,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       10,
     digest: (text) => deps.vault.digest(text),
     sandbox: config.GATEWAY_MODE === 'sandbox',
+    trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

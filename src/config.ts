@@ -39,6 +39,8 @@ const base = {
       'must be 32 random bytes as 64 hex characters or base64 (openssl rand -base64 32)',
     )
     .optional(),
+  /** Proxies in front of the gateway that append to X-Forwarded-For; 0 uses the socket's peer. */
+  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PROVIDER_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -31,6 +31,8 @@ export interface GatewayDeps {
   digest?: (text: string) => string;
   /** See ServiceOptions.sandbox. */
   sandbox?: boolean;
+  /** How many proxies in front of the gateway append to X-Forwarded-For (GATEWAY_TRUSTED_PROXIES). */
+  trustedProxies?: number;
   now?: () => number;
 }
 
@@ -116,14 +118,23 @@ function routes(
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /**
- * The end user's IPv4 address: the first X-Forwarded-For hop (the gateway runs behind the
- * frontend's proxy), else the socket's peer. Null when neither is IPv4.
+ * The end user's IPv4 address. Behind `trustedProxies` proxies, the address the outermost of them
+ * saw (X-Forwarded-For, counted from the right: entries further left are the client's to write);
+ * with none, the socket's peer. Null when it is not IPv4.
  */
-function clientIpOf(request: Request, req: IncomingMessage | undefined): string | null {
-  const candidates = [
-    request.headers.get('x-forwarded-for')?.split(',')[0]?.trim(),
-    req?.socket.remoteAddress?.replace(/^::ffff:/, ''),
-  ];
+function clientIpOf(
+  request: Request,
+  req: IncomingMessage | undefined,
+  trustedProxies: number,
+): string | null {
+  const hops = (request.headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const candidates =
+    trustedProxies > 0
+      ? [hops[hops.length - trustedProxies]]
+      : [req?.socket.remoteAddress?.replace(/^::ffff:/, '')];
   return candidates.find((ip) => ip && IPV4.test(ip) && ip.split('.').every((o) => Number(o) <= 255)) ?? null;
 }
 
@@ -171,7 +182,7 @@ export function createGateway(deps: GatewayDeps) {
       principal: deps.apiKeys.authenticate(request.headers.get('authorization')),
       gateway,
       granted: new WeakSet(),
-      clientIp: clientIpOf(request, req),
+      clientIp: clientIpOf(request, req, deps.trustedProxies ?? 0),
     }),
   });
   let server: Server | null = null;

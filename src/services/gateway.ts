@@ -401,6 +401,7 @@ export class GatewayService {
         `${DISPLAY_NAMES[account.provider]} cannot unmask account numbers.`,
       );
     }
+    const number = await adapter.unmaskAccountNumber(account.providerBankAccountId);
     this.options.log?.info(
       {
         audit: 'bank_account.unmask',
@@ -410,7 +411,7 @@ export class GatewayService {
       },
       'account number unmasked',
     );
-    return adapter.unmaskAccountNumber(account.providerBankAccountId);
+    return number;
   }
 
   /**

@@ -131,9 +131,29 @@ export function runAdapterContract(module: ProviderModule, fixture: ContractFixt
       });
       expect(pending.items.every((p) => p.status === 'PENDING')).toBe(true);
 
+      const id = created.providerPayoutId;
+      if (has('holdPayout')) {
+        expect((await adapter.holdPayout!(id, 'contract review')).status).toBe('ON_HOLD');
+        expect((await adapter.updatePayout!(id, { description: 'contract, updated' })).description).toBe(
+          'contract, updated',
+        );
+        expect((await adapter.releasePayout!(id, null)).status).toBe('PENDING');
+      } else {
+        for (const op of ['holdPayout', 'releasePayout', 'updatePayout'] as const)
+          expect(adapter[op], op).toBeUndefined();
+      }
+
       if (!has('cancelPayout')) return expect(adapter.cancelPayout).toBeUndefined();
-      expect((await adapter.cancelPayout!(created.providerPayoutId)).status).toBe('CANCELED');
-      await expect(adapter.cancelPayout!(created.providerPayoutId)).rejects.toBeInstanceOf(InvalidStateError);
+      expect((await adapter.cancelPayout!(id)).status).toBe('CANCELED');
+      await expect(adapter.cancelPayout!(id)).rejects.toBeInstanceOf(InvalidStateError);
+      // Refused by the provider itself once final (the service refuses earlier; this is the backstop).
+      if (has('holdPayout')) {
+        await expect(adapter.holdPayout!(id, 'too late')).rejects.toBeInstanceOf(InvalidStateError);
+        await expect(adapter.updatePayout!(id, { description: 'too late' })).rejects.toBeInstanceOf(
+          InvalidStateError,
+        );
+        await expect(adapter.releasePayout!(id, null)).rejects.toBeInstanceOf(InvalidStateError);
+      }
     });
 
     it('registers a bank account once per idempotency key and reads it back', async () => {

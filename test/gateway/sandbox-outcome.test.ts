@@ -112,6 +112,14 @@ const FINAL: Record<SandboxOutcome, string> = {
   REVERSED: 'REVERSED',
 };
 
+/** Each provider's own words for the failure outcomes (its code, or its reason text). */
+const FAILURES: Record<string, Partial<Record<SandboxOutcome, RegExp>>> = {
+  CASAPAY: { FAILED_INSUFFICIENT_FUNDS: /^insufficient_funds /, FAILED_CLOSED_ACCOUNT: /^account_closed / },
+  MOLLIE: { FAILED_INSUFFICIENT_FUNDS: /^insufficient_funds /, FAILED_CLOSED_ACCOUNT: /^returned / },
+  TOKENIO: { FAILED_INSUFFICIENT_FUNDS: /^RJCT .*AM04/, FAILED_CLOSED_ACCOUNT: /^RJCT .*AC04/ },
+  STRADDLE: { FAILED_INSUFFICIENT_FUNDS: /^R01 /, FAILED_CLOSED_ACCOUNT: /^R02 /, REVERSED: /^R02 / },
+};
+
 describe.each(Object.keys(setups))('%s sandbox outcomes', (provider) => {
   it('reaches every outcome its sandbox declares, and refuses the others before calling it', async () => {
     const setup = await setups[provider]!();
@@ -147,7 +155,9 @@ describe.each(Object.keys(setups))('%s sandbox outcomes', (provider) => {
       }
       const read = (await t.exec(GetPayout, { id: res.payout.id })).data!.payout!;
       expect(read.status, `${provider} ${outcome}`).toBe(FINAL[outcome]);
-      if (outcome.startsWith('FAILED')) expect(read.failure, `${provider} ${outcome}`).not.toBeNull();
+      const expected = FAILURES[provider]![outcome];
+      if (expected)
+        expect(`${read.failure?.code} ${read.failure?.message}`, `${provider} ${outcome}`).toMatch(expected);
     }
   });
 });

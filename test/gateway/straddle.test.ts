@@ -38,7 +38,8 @@ const ACCOUNT = {
 let t: TestApp;
 let destinationId: string;
 beforeAll(async () => {
-  t = await startTestApp();
+  // One proxy in front (X-Forwarded-For's last entry is the client's address).
+  t = await startTestApp('memory', { GATEWAY_TRUSTED_PROXIES: '1' });
   const r = (await t.exec(CreateBankAccount, { input: { ...ACCOUNT, idempotencyKey: key() } })).data!
     .createBankAccount as Json;
   expect(r.__typename, JSON.stringify(r)).toBe('CreateBankAccountSuccess');
@@ -126,7 +127,7 @@ describe('Straddle payouts', () => {
   it('creates a USD payout with derived keys, the caller’s IP and a scheduled date', async () => {
     const r = await pay(
       { scheduledFor: '2099-01-15', metadata: { lease: 'L-9' } },
-      { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' },
+      { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' },
     );
     expect(r.__typename, JSON.stringify(r)).toBe('CreatePayoutSuccess');
     expect(r.payout).toMatchObject({

@@ -60,6 +60,8 @@ export const STRADDLE_CAPABILITIES: ProviderCapabilities = {
   ],
 };
 
+const maxDate = (a: string, b: string) => (a > b ? a : b);
+
 /** The gateway's sandbox outcomes as Straddle's own `config.sandbox_outcome` values. */
 const STRADDLE_OUTCOMES: Partial<Record<SandboxOutcome, string>> = {
   PAID: 'paid',
@@ -127,13 +129,12 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
       ...(f.createdBefore ? { createdTo: new Date(f.createdBefore.getTime() - 1).toISOString() } : {}),
     });
     const raw = res.data;
-    // Newer payouts push a page down: re-anchor on the last item seen.
-    const found =
-      lastId !== undefined && raw[seen - 1]?.id !== lastId ? raw.findIndex((p) => p.id === lastId) : -1;
+    // Newer payouts push items down, even onto the next page: re-anchor on the last item seen.
+    const found = lastId === undefined ? -1 : raw.findIndex((p) => p.id === lastId);
     const skip = found >= 0 ? found + 1 : seen;
     const more = page < res.meta.total_pages;
     const after = (j: number) =>
-      JSON.stringify(j + 1 === raw.length && more ? [page + 1, 0] : [page, j + 1, raw[j]!.id]);
+      JSON.stringify(j + 1 === raw.length && more ? [page + 1, 0, raw[j]!.id] : [page, j + 1, raw[j]!.id]);
     const slice = raw.slice(skip, skip + query.limit);
     const end = skip + slice.length;
     return {
@@ -172,8 +173,14 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
       try {
         return payout(await client.createPayout(body, keys.idempotencyKey));
       } catch (error) {
-        // Every retry failed without an answer: the payout may exist; its external_id finds it.
-        if (!(error instanceof ProviderUnavailableError)) throw error;
+        // No answer after every retry, or refused as a repeat (409: the key was used with another
+        // body, e.g. a retry on another day or from another IP; 422: the external_id exists): the
+        // payout may exist, and its external_id finds it.
+        const repeat =
+          error instanceof ProviderUnavailableError ||
+          (error instanceof ValidationError && error.field === 'idempotencyKey') ||
+          (error instanceof Error && /external_id/i.test(error.message));
+        if (!repeat) throw error;
         const found = await client.searchPayouts({ page: 1, externalId: keys.externalId }).catch(() => null);
         const hit = found?.data.find((p) => p.external_id === keys.externalId);
         if (hit) return payout(await client.getPayout(hit.id));
@@ -196,7 +203,8 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
         await client.updatePayout(id, {
           amount: changes.amount?.minor ?? now.amount,
           description: changes.description ?? now.description ?? null,
-          payment_date: changes.scheduledFor ?? now.payment_date,
+          // Straddle refuses a past payment_date: an unsent payout whose date has gone by goes today.
+          payment_date: changes.scheduledFor ?? maxDate(now.payment_date, easternDate(new Date())),
         }),
       );
     },
