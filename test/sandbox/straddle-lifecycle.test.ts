@@ -241,12 +241,12 @@ describe('config.sandbox_outcome', () => {
     ['paid', ['created', 'scheduled', 'pending', 'paid'], ok],
     [
       'cancelled_for_fraud_risk',
-      ['created', 'failed'],
+      ['created', 'cancelled'],
       { reason: 'payment_blocked', source: 'watchtower', code: null },
     ],
     [
       'cancelled_for_balance_check',
-      ['created', 'failed'],
+      ['created', 'cancelled'],
       { reason: 'insufficient_funds', source: 'watchtower', code: null },
     ],
     [

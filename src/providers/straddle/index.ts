@@ -51,7 +51,14 @@ export const STRADDLE_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
-  sandboxOutcomes: ['PAID', 'ON_HOLD', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT', 'REVERSED'],
+  sandboxOutcomes: [
+    'PAID',
+    'ON_HOLD',
+    'CANCELED',
+    'FAILED_INSUFFICIENT_FUNDS',
+    'FAILED_CLOSED_ACCOUNT',
+    'REVERSED',
+  ],
   notes: [
     'Straddle pays USD over ACH to a paykey (destinationId, a Straddle BankAccount); it debits the platform’s linked bank account, so there is no balance and no sourceId.',
     'createBankAccount creates the Straddle customer (holderName, email, phone, customerType) and links the account (routingNumber, checksum-checked, accountNumber, accountType).',
@@ -66,6 +73,7 @@ const maxDate = (a: string, b: string) => (a > b ? a : b);
 const STRADDLE_OUTCOMES: Partial<Record<SandboxOutcome, string>> = {
   PAID: 'paid',
   ON_HOLD: 'on_hold_daily_limit',
+  CANCELED: 'cancelled_for_fraud_risk',
   FAILED_INSUFFICIENT_FUNDS: 'failed_insufficient_funds',
   FAILED_CLOSED_ACCOUNT: 'failed_closed_bank_account',
   REVERSED: 'reversed_closed_bank_account',

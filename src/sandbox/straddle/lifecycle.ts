@@ -8,15 +8,16 @@
 //   standard, paid               created → scheduled → pending → paid
 //   on_hold_daily_limit          created → on_hold (amount_too_large, watchtower); once released,
 //                                created → scheduled → pending → paid
-//   cancelled_for_fraud_risk     created → failed (payment_blocked, watchtower)
-//   cancelled_for_balance_check  created → failed (insufficient_funds, watchtower)
+//   cancelled_for_fraud_risk     created → cancelled (payment_blocked, watchtower)
+//   cancelled_for_balance_check  created → cancelled (insufficient_funds, watchtower)
 //   failed_insufficient_funds    … → pending → failed (insufficient_funds, bank_decline, R01)
 //   failed_customer_dispute      … → pending → failed (disputed, customer_dispute, R05)
 //   failed_closed_bank_account   … → pending → failed (closed_bank_account, bank_decline, R02)
 //   reversed_<same three>        … → pending → paid → reversed (same reason, source and code)
 //
-// The two `cancelled_for_*` outcomes end `failed`, not `cancelled`: that is what Straddle's sandbox
-// does (its skills record both as `failed` with source `watchtower`, "Never `cancelled`").
+// The two `cancelled_for_*` outcomes end `cancelled`, as their names say (and as this project's
+// issue asks). Straddle's own agent guides record its real sandbox ending them `failed`; should a
+// live integration see that, the gateway maps it to FAILED all the same.
 // `scheduled` → `pending` happens only once `payment_date` (US Eastern) has come: a future-dated
 // payout stays `scheduled` until the simulator's clock reaches that date.
 import { randomUUID } from 'node:crypto';
@@ -52,14 +53,14 @@ const EARLY: Record<string, Change> = {
     message: 'Payment exceeds the daily payout limit and is on hold for review.',
   },
   cancelled_for_fraud_risk: {
-    status: 'failed',
+    status: 'cancelled',
     reason: 'payment_blocked',
     source: 'watchtower',
     code: null,
     message: 'Payment blocked due to fraud risk.',
   },
   cancelled_for_balance_check: {
-    status: 'failed',
+    status: 'cancelled',
     reason: 'insufficient_funds',
     source: 'watchtower',
     code: null,
