@@ -276,3 +276,33 @@ describe('Straddle payouts', () => {
     });
   });
 });
+
+it('ignores X-Forwarded-For without trusted proxies: a client cannot choose the device IP', async () => {
+  const plain = await startTestApp();
+  try {
+    const account = (await plain.exec(CreateBankAccount, { input: { ...ACCOUNT, idempotencyKey: key() } }))
+      .data!.createBankAccount as Json;
+    const res = (
+      await plain.exec(
+        CreatePayout,
+        {
+          input: {
+            provider: 'STRADDLE',
+            amount: { amount: '1.00', currency: 'USD' },
+            destinationId: account.bankAccount.id,
+            idempotencyKey: key(),
+          },
+        },
+        'full',
+        { 'x-forwarded-for': '203.0.113.99' },
+      )
+    ).data!.createPayout as Json;
+    const wire = await fetch(`${plain.straddle.url}/v1/payouts/${res.payout.providerPayoutId}`, {
+      headers: { authorization: `Bearer ${plain.app.sandboxCredentials.get('STRADDLE')!.apiKey}` },
+    });
+    // yoga.fetch has no socket peer: the device is "offline consent", not the forged address.
+    expect(((await wire.json()) as Json).data.device.ip_address).toBe('0.0.0.0');
+  } finally {
+    await plain.close();
+  }
+});
