@@ -6,6 +6,7 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Pool } from 'undici';
 import { ProviderUnavailableError } from '../domain/errors.ts';
 import type { ProviderName } from '../domain/provider.ts';
+import { OUTCOME_HEADER } from '../sandbox/http.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -43,6 +44,13 @@ export interface HttpClientOptions {
   /** Extra attempts for retryable requests; 0 disables retries. */
   retries: number;
 }
+
+/**
+ * The sandbox simulators' `X-Sandbox-Outcome` extension for a payout create (no provider has it;
+ * the service refuses a sandbox outcome in live mode, so it never reaches one).
+ */
+export const sandboxOutcomeHeader = (outcome: string | null | undefined): Record<string, string> =>
+  outcome ? { [OUTCOME_HEADER]: outcome.toLowerCase() } : {};
 
 class TransportError extends Error {}
 

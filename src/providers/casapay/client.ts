@@ -2,7 +2,7 @@
 // failures turned into the gateway's typed errors. Nothing here knows GraphQL.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { ProviderHttpClient, HttpRequest } from '../http.ts';
+import { sandboxOutcomeHeader, type ProviderHttpClient, type HttpRequest } from '../http.ts';
 import { toGatewayError, type ParamFields } from './mapper.ts';
 import {
   balanceSchema,
@@ -56,7 +56,6 @@ export class CasaPayClient {
     throw toGatewayError(res.status, parsed.success ? parsed.data.error : null, fields);
   }
 
-  /** `sandboxOutcome` is the sandbox simulator's `X-Sandbox-Outcome` extension (never sent live). */
   createPayout(body: CreatePayoutBody, idempotencyKey: string, sandboxOutcome?: string | null) {
     return this.call(
       {
@@ -65,7 +64,7 @@ export class CasaPayClient {
         body,
         headers: {
           'Idempotency-Key': idempotencyKey,
-          ...(sandboxOutcome ? { 'X-Sandbox-Outcome': sandboxOutcome.toLowerCase() } : {}),
+          ...sandboxOutcomeHeader(sandboxOutcome),
         },
         retryable: true,
       },

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { HttpRequest, ProviderHttpClient } from '../http.ts';
+import { sandboxOutcomeHeader, type HttpRequest, type ProviderHttpClient } from '../http.ts';
 import { toGatewayError } from './mapper.ts';
 import {
   balanceListSchema,
@@ -58,7 +58,6 @@ export class MollieClient {
     };
   }
 
-  /** `sandboxOutcome` is the sandbox simulator's `X-Sandbox-Outcome` extension (never sent live). */
   createPayout(body: CreatePayoutBody, idempotencyKey: string, sandboxOutcome?: string | null) {
     // Retrying is safe only because of the key: Mollie answers a duplicate with the first payout.
     return this.call(
@@ -68,7 +67,7 @@ export class MollieClient {
         body,
         headers: {
           'Idempotency-Key': idempotencyKey,
-          ...(sandboxOutcome ? { 'X-Sandbox-Outcome': sandboxOutcome.toLowerCase() } : {}),
+          ...sandboxOutcomeHeader(sandboxOutcome),
         },
         retryable: true,
       },

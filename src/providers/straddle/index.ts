@@ -9,6 +9,7 @@ import type { Payout, SandboxOutcome } from '../../domain/payout.ts';
 import { startStraddleSimulator } from '../../sandbox/straddle/index.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
+import { decodePosition, encodePosition, resumeIndex } from '../paging.ts';
 import type { Page, PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
 import { PAGE_SIZE, StraddleClient } from './client.ts';
 import {
@@ -82,29 +83,15 @@ const STRADDLE_OUTCOMES: Partial<Record<SandboxOutcome, string>> = {
 /** Holder names of the paykeys this gateway created, by paykey id. */
 const HOLDERS = 'straddle:holders';
 
-/** A position in Straddle's page-numbered search: (page, items of it seen, the last one's id). */
-type Position = [page: number, skip: number, lastId?: string];
-
-function decode(position: string | null): Position {
-  if (position === null) return [1, 0];
-  try {
-    const v: unknown = JSON.parse(position);
-    if (
-      Array.isArray(v) &&
-      Number.isInteger(v[0]) &&
-      v[0] >= 1 &&
-      Number.isInteger(v[1]) &&
-      v[1] >= 0 &&
-      v[1] < PAGE_SIZE &&
-      (v.length === 2 || (v.length === 3 && typeof v[2] === 'string'))
-    ) {
-      return v as Position;
-    }
-  } catch {
-    // refused below
-  }
-  throw new ValidationError('after', 'This cursor does not belong to a Straddle payout list.');
-}
+/** A position in Straddle's page-numbered search: a ListPosition (paging.ts) headed by a page number. */
+const decode = (position: string | null) =>
+  decodePosition<number>(
+    position,
+    1,
+    (v) => Number.isInteger(v) && (v as number) >= 1,
+    PAGE_SIZE,
+    'Straddle',
+  );
 
 export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterDeps): PayoutProviderAdapter {
   if (!settings.apiKey) throw new Error('The Straddle adapter needs an API key.');
@@ -138,11 +125,14 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
     });
     const raw = res.data;
     // Newer payouts push items down, even onto the next page: re-anchor on the last item seen.
-    const found = lastId === undefined ? -1 : raw.findIndex((p) => p.id === lastId);
-    const skip = found >= 0 ? found + 1 : seen;
+    const skip = resumeIndex(
+      raw.map((p) => p.id),
+      seen,
+      lastId,
+    );
     const more = page < res.meta.total_pages;
     const after = (j: number) =>
-      JSON.stringify(j + 1 === raw.length && more ? [page + 1, 0, raw[j]!.id] : [page, j + 1, raw[j]!.id]);
+      encodePosition(j + 1 === raw.length && more ? [page + 1, 0, raw[j]!.id] : [page, j + 1, raw[j]!.id]);
     const slice = raw.slice(skip, skip + query.limit);
     const end = skip + slice.length;
     return {
@@ -227,7 +217,7 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
       return {
         items: await withHolders(slice),
         positions: slice.map((_, i) =>
-          JSON.stringify(skip + i + 1 === res.data.length && more ? [page + 1, 0] : [page, skip + i + 1]),
+          encodePosition(skip + i + 1 === res.data.length && more ? [page + 1, 0] : [page, skip + i + 1]),
         ),
         hasMore: skip + slice.length < res.data.length || more,
       };

@@ -1,7 +1,7 @@
 // Token.io over HTTP: one method per endpoint, responses validated against the wire schemas,
 // failures turned into the gateway's typed errors. Nothing here knows GraphQL.
 import type { z } from 'zod';
-import type { HttpRequest, ProviderHttpClient } from '../http.ts';
+import { sandboxOutcomeHeader, type HttpRequest, type ProviderHttpClient } from '../http.ts';
 import { toGatewayError } from './mapper.ts';
 import {
   errorSchema,
@@ -54,8 +54,7 @@ export class TokenioClient {
       method: 'POST' as const,
       path: '/payouts',
       body,
-      // The sandbox simulator's `X-Sandbox-Outcome` extension (never sent live).
-      ...(sandboxOutcome ? { headers: { 'X-Sandbox-Outcome': sandboxOutcome.toLowerCase() } } : {}),
+      headers: sandboxOutcomeHeader(sandboxOutcome),
       retryable: false,
     };
     return (await this.call(req, payoutResponseSchema)).payout;

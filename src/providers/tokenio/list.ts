@@ -1,38 +1,21 @@
-// Token.io pages payouts by opaque offsets, not "after this id". A position in its list is
-// therefore (offset of a Token.io page, items of it already seen, the last one's id); the gateway's
-// cursor keeps that position, and the next page re-reads from the offset and skips what was seen,
-// re-anchored on that id should newer payouts have pushed the page down since. Filters go to
+// Token.io pages payouts by opaque offsets, not "after this id": a position in its list is a
+// ListPosition (paging.ts) whose head is a Token.io offset (null: the first page). Filters go to
 // Token.io where it has them (statuses; days for dates) and are finished here (exact times).
-import { ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
+import { decodePosition, encodePosition, resumeIndex } from '../paging.ts';
 import type { Page, PageQuery, PayoutFilter } from '../types.ts';
 import { MAX_LIMIT, type TokenioClient } from './client.ts';
 import { wireStatusesFor } from './mapper.ts';
 import type { WirePayout } from './wire.ts';
 
-type Position = [offset: string | null, skip: number, lastId?: string];
-
-const encode = (p: Position) => JSON.stringify(p);
-
-function decode(position: string | null): Position {
-  if (position === null) return [null, 0];
-  try {
-    const value: unknown = JSON.parse(position);
-    if (
-      Array.isArray(value) &&
-      (value.length === 2 || (value.length === 3 && typeof value[2] === 'string')) &&
-      (value[0] === null || (typeof value[0] === 'string' && value[0] !== '')) &&
-      Number.isInteger(value[1]) &&
-      value[1] >= 0 &&
-      value[1] < MAX_LIMIT
-    ) {
-      return value as Position;
-    }
-  } catch {
-    // refused below
-  }
-  throw new ValidationError('after', 'This cursor does not belong to a Token.io payout list.');
-}
+const decode = (position: string | null) =>
+  decodePosition<string | null>(
+    position,
+    null,
+    (v) => v === null || (typeof v === 'string' && v !== ''),
+    MAX_LIMIT,
+    'Token.io',
+  );
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -56,14 +39,16 @@ export async function listPayoutPage(
     ...(f.createdBefore ? { endDate: day(new Date(f.createdBefore.getTime() - 1)) } : {}),
   });
   const raw = res.payouts;
-  const moved = lastId !== undefined && raw[seen - 1]?.id !== lastId;
-  const found = moved ? raw.findIndex((p) => p.id === lastId) : -1;
-  const skip = found >= 0 ? found + 1 : seen;
+  const skip = resumeIndex(
+    raw.map((p) => p.id),
+    seen,
+    lastId,
+  );
   const next = res.paging?.offset;
   // Fewer than asked for means Token.io has no more.
   const more = raw.length >= want && Boolean(next);
   const after = (j: number): string =>
-    encode(j + 1 === raw.length && more ? [next!, 0] : [offset, j + 1, raw[j]!.id]);
+    encodePosition(j + 1 === raw.length && more ? [next!, 0] : [offset, j + 1, raw[j]!.id]);
   const payouts = await withExtras(raw.slice(skip));
   const items: Payout[] = [];
   const positions: string[] = [];
