@@ -8,6 +8,9 @@ import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SCOPES } from '../../src/context.ts';
 import type { Logger } from '../../src/providers/types.ts';
+import { createMemoryState } from '../../src/state/memory.ts';
+import { createRedisState } from '../../src/state/redis.ts';
+import type { StateStore } from '../../src/state/types.ts';
 import type { CasaPaySimulator } from '../../src/sandbox/casapay/index.ts';
 import type { MollieSimulator } from '../../src/sandbox/mollie/index.ts';
 import type { StraddleSimulator } from '../../src/sandbox/straddle/index.ts';
@@ -27,6 +30,13 @@ export type StateKind = 'memory' | 'redis';
 /** The state kinds to run a suite against: Redis too when the global setup found it. */
 export function stateKinds(): StateKind[] {
   return inject('redisUrl') ? ['memory', 'redis'] : ['memory'];
+}
+
+/** A state store of its own (a fresh Redis key prefix), for the store contract tests. */
+export async function openTestState(kind: StateKind): Promise<StateStore> {
+  return kind === 'redis'
+    ? createRedisState(inject('redisUrl'), `test:${randomBytes(6).toString('hex')}:`)
+    : createMemoryState();
 }
 
 export interface TestApp {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxClient, type CasaPayList } from '../helpers/casapay-client.ts';
-import { expectSpec } from '../helpers/tokenio-spec.ts';
+import { newTokenioKey, tokenioCall } from '../helpers/tokenio-spec.ts';
 import {
   startCasaPaySimulator,
   type CasaPayPayout,
@@ -228,17 +228,14 @@ describe('Mollie: X-Sandbox-Outcome on POST /v2/payouts', () => {
 });
 
 describe('Token.io: X-Sandbox-Outcome on POST /payouts', () => {
-  const newKey = () => Buffer.from(`m-${randomBytes(8).toString('hex')}:secret`).toString('base64');
-  async function call(key: string, method: string, path: string, body?: unknown, extra = {}) {
-    const res = await fetch(`${tokenio.url}${path}`, {
-      method,
-      headers: { authorization: `Basic ${key}`, 'content-type': 'application/json', ...extra },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as Json;
-    expectSpec(method, path, res.status, json);
-    return { status: res.status, body: json };
-  }
+  const newKey = () => newTokenioKey();
+  const call = (
+    key: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => tokenioCall(tokenio.url, key, method, path, body, extra);
   const gbpAccount = async (key: string) =>
     ((await call(key, 'GET', '/virtual-accounts')).body.virtualAccount as Json[]).find(
       (v) => v.currency === 'GBP',

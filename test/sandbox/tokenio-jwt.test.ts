@@ -4,7 +4,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner, type SignedRequest } from '../../src/providers/tokenio/signing.ts';
-import { expectSpec } from '../helpers/tokenio-spec.ts';
+import { expectSpec, expectTokenioError } from '../helpers/tokenio-spec.ts';
 import { startTokenioSimulator, type TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -16,6 +16,9 @@ beforeAll(async () => {
   host = new URL(sim.url).host;
 });
 afterAll(() => sim.close());
+
+const expect401 = (res: { status: number; body: Json }, message: RegExp) =>
+  expectTokenioError(res, 401, 'UNAUTHENTICATED', message);
 
 interface Member {
   memberId: string;
@@ -74,17 +77,6 @@ async function send(
   const json = (await res.json()) as Json;
   expectSpec(method, url, res.status, json);
   return { status: res.status, body: json };
-}
-
-function expect401(res: { status: number; body: Json }, message: RegExp): void {
-  expect(res.status).toBe(401);
-  expect(res.body).toEqual({
-    error: {
-      errorCode: 'UNAUTHENTICATED',
-      message: expect.stringMatching(message),
-      tokenTraceId: expect.any(String),
-    },
-  });
 }
 
 async function payoutBody(signer: Signer, refId: string) {

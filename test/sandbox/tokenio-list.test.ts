@@ -3,7 +3,7 @@
 // clock is driven so payouts land on chosen days. Bodies are checked against the spec extract.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSpec } from '../helpers/tokenio-spec.ts';
+import { expectTokenioError, tokenioCall } from '../helpers/tokenio-spec.ts';
 import { startTokenioSimulator, type TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,28 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-async function call(key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Basic ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Json;
-  expectSpec(method, path, res.status, json);
-  return { status: res.status, body: json };
-}
-
-const expectInvalid = (res: { status: number; body: Json }, message: RegExp) => {
-  expect(res.status).toBe(400);
-  expect(res.body.error).toEqual({
-    errorCode: 'INVALID_ARGUMENT',
-    message: expect.stringMatching(message),
-    tokenTraceId: expect.any(String),
-  });
-};
+const call = (key: string, method: string, path: string, body?: unknown) =>
+  tokenioCall(sim.url, key, method, path, body);
+const expectInvalid = (res: { status: number; body: Json }, message: RegExp) =>
+  expectTokenioError(res, 400, 'INVALID_ARGUMENT', message);
 
 interface Account {
   key: string;

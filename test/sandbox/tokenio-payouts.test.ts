@@ -3,7 +3,7 @@
 // lifecycle driven by the test helpers. Every body is checked against Token.io's spec extract.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSpec } from '../helpers/tokenio-spec.ts';
+import { expectTokenioError, newTokenioKey, tokenioCall } from '../helpers/tokenio-spec.ts';
 import { startTokenioSimulator, type TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,32 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const newKey = () => Buffer.from(`m-${randomBytes(8).toString('hex')}:secret`).toString('base64');
-
-async function call(key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Basic ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Json;
-  expectSpec(method, path, res.status, json);
-  return { status: res.status, body: json };
-}
-
-function expectInvalid(res: { status: number; body: Json }, message: string | RegExp): void {
-  expect(res.status).toBe(400);
-  expect(res.body).toEqual({
-    error: {
-      errorCode: 'INVALID_ARGUMENT',
-      message: typeof message === 'string' ? message : expect.stringMatching(message),
-      tokenTraceId: expect.stringMatching(/^[0-9a-f]{32}$/),
-    },
-  });
-}
+const newKey = () => newTokenioKey();
+const call = (key: string, method: string, path: string, body?: unknown) =>
+  tokenioCall(sim.url, key, method, path, body);
+const expectInvalid = (res: { status: number; body: Json }, message: string | RegExp) =>
+  expectTokenioError(res, 400, 'INVALID_ARGUMENT', message);
 
 interface Fixture {
   key: string;

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isValidBIC, isValidIBAN } from 'ibantools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSpec } from '../helpers/tokenio-spec.ts';
+import { expectSpec, expectTokenioError, newTokenioKey, tokenioCall } from '../helpers/tokenio-spec.ts';
 import { startTokenioSimulator, type TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,41 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-/** A fresh sandbox API key in Token.io's format (base64 of `m-<member>:<secret>`): a fresh account. */
-const newKey = (member = randomBytes(8).toString('hex')) =>
-  Buffer.from(`m-${member}:${randomBytes(16).toString('hex')}`).toString('base64');
-
-async function call(key: string | null, method: string, path: string, body?: unknown, target = sim) {
-  const res = await fetch(`${target.url}${path}`, {
-    method,
-    headers: {
-      ...(key === null ? {} : { authorization: key.includes(' ') ? key : `Basic ${key}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Json;
-  expectSpec(method, path, res.status, json);
-  return { status: res.status, body: json };
-}
-
-function expectError(
-  res: { status: number; body: Json },
-  status: number,
-  errorCode: string,
-  message?: string | RegExp,
-  paymentId?: string,
-): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toEqual({
-    error: {
-      errorCode,
-      message: message === undefined ? expect.any(String) : message,
-      tokenTraceId: expect.stringMatching(/^[0-9a-f]{32}$/),
-      ...(paymentId === undefined ? {} : { paymentId }),
-    },
-  });
-}
+const newKey = newTokenioKey;
+const call = (key: string | null, method: string, path: string, body?: unknown, target = sim) =>
+  tokenioCall(target.url, key, method, path, body);
+const expectError = expectTokenioError;
 
 async function accounts(key: string): Promise<{ gbp: Json; eur: Json }> {
   const list = (await call(key, 'GET', '/virtual-accounts')).body.virtualAccount as Json[];

@@ -1,21 +1,16 @@
 // The idempotency store's contract, for both implementations: one winner per key, and an
 // instance whose lease lapsed can neither finish nor free the reservation another now holds.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMemoryState } from '../../src/state/memory.ts';
-import { createRedisState } from '../../src/state/redis.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateStore } from '../../src/state/types.ts';
-import { stateKinds } from '../helpers/app.ts';
+import { openTestState, stateKinds } from '../helpers/app.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(stateKinds())('idempotency store (%s)', (kind) => {
   let state: StateStore;
   beforeAll(async () => {
-    state =
-      kind === 'redis'
-        ? await createRedisState(inject('redisUrl'), `test:${randomBytes(6).toString('hex')}:`)
-        : createMemoryState();
+    state = await openTestState(kind);
   });
   afterAll(() => state.close());
   const key = () => randomBytes(8).toString('hex');

@@ -2,20 +2,15 @@
 // keeping its place, paging after an id), and the vault's sealing: nothing opens under another key
 // or another id, and nothing altered opens at all.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMemoryState } from '../../src/state/memory.ts';
-import { createRedisState } from '../../src/state/redis.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateStore } from '../../src/state/types.ts';
 import { generateVaultKey, parseVaultKey, Vault } from '../../src/state/vault.ts';
-import { stateKinds } from '../helpers/app.ts';
+import { openTestState, stateKinds } from '../helpers/app.ts';
 
 describe.each(stateKinds())('record store (%s)', (kind) => {
   let state: StateStore;
   beforeAll(async () => {
-    state =
-      kind === 'redis'
-        ? await createRedisState(inject('redisUrl'), `test:${randomBytes(6).toString('hex')}:`)
-        : createMemoryState();
+    state = await openTestState(kind);
   });
   afterAll(() => state.close());
 
