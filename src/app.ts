@@ -21,13 +21,16 @@ import { generateVaultKey, parseVaultKey, Vault } from './state/vault.ts';
 export interface AppOptions {
   /** Redis key prefix, so parallel test runs never share state. */
   statePrefix?: string;
+  /** Starts no poller (a test that must see webhooks alone, or a second instance that only serves). */
+  noPoller?: boolean;
   now?: () => number;
 }
 
 async function openState(config: Config, log: Logger, prefix?: string): Promise<StateStore> {
-  if (config.REDIS_URL) return createRedisState(config.REDIS_URL, prefix);
+  const options = { logMaxLength: config.GATEWAY_EVENT_LOG_MAX_LENGTH };
+  if (config.REDIS_URL) return createRedisState(config.REDIS_URL, prefix, options);
   log.warn({}, 'REDIS_URL is not set: state is in memory and serves this one instance only');
-  return createMemoryState();
+  return createMemoryState(options);
 }
 
 interface Sandbox {
@@ -49,6 +52,7 @@ async function providerSettings(
   return {
     ...credentials,
     baseUrl: simulator.url,
+    sandbox: true,
     webhookSecret: module.capabilities.webhooks ? `whsec_${randomBytes(16).toString('hex')}` : null,
   };
 }
@@ -62,6 +66,17 @@ function vaultKey(config: Config, log: Logger): Buffer {
     'GATEWAY_VAULT_KEY is not set: generated a key for this run; vault records (Token.io bank accounts) cannot be read after a restart',
   );
   return generateVaultKey();
+}
+
+/** The poller checks its schedule often enough for the fastest cadence, and at least every second. */
+function pollSettings(config: Config) {
+  const fastest = Math.min(...PROVIDER_MODULES.map((m) => m.capabilities.pollCadence.initialMs));
+  return {
+    scale: config.GATEWAY_POLL_SCALE,
+    tickMs: Math.max(20, Math.min(1000, Math.round(fastest * config.GATEWAY_POLL_SCALE))),
+    // A claimed payout is this instance's for as long as its provider call can take with retries.
+    leaseMs: 2 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 1) + 5000,
+  };
 }
 
 export async function startApp(config: Config, log: Logger, options: AppOptions = {}) {
@@ -115,6 +130,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     digest: (text) => deps.vault.digest(text),
     sandbox: config.GATEWAY_MODE === 'sandbox',
     trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
+    poll: options.noPoller ? false : pollSettings(config),
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -41,6 +41,10 @@ const base = {
     .optional(),
   /** Proxies in front of the gateway that append to X-Forwarded-For; 0 uses the socket's peer. */
   GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Multiplies every provider's poll cadence: 0.01 polls a hundred times as often (demos, tests). */
+  GATEWAY_POLL_SCALE: z.coerce.number().min(0.0001).max(100).default(1),
+  /** Status events the log keeps for `after` replays (Redis trims approximately). */
+  GATEWAY_EVENT_LOG_MAX_LENGTH: z.coerce.number().int().min(100).default(100_000),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PROVIDER_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

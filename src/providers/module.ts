@@ -27,6 +27,8 @@ export interface ProviderSettings {
   onBehalfOfId?: string | null;
   baseUrl: string;
   webhookSecret: string | null;
+  /** The base URL is the provider's sandbox simulator: its test helpers can drive payouts. */
+  sandbox?: boolean;
 }
 
 /** The credentials of one sandbox account. */

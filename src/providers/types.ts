@@ -101,13 +101,44 @@ export interface ProviderCapabilities {
   sandboxOutcomes: readonly SandboxOutcome[];
   /** Where status changes come from: the provider's signed webhooks, or polling its API. */
   statusSource: 'WEBHOOK' | 'POLLING';
+  /**
+   * How often a payout that is not final is polled: first after `initialMs`, then doubling up to
+   * `maxMs`. With webhooks it is the safety net for a lost delivery; without, the status source.
+   */
+  pollCadence: { initialMs: number; maxMs: number };
+  /** The moves out of a final status this provider really makes (a late return: paid → failed). */
+  terminalMoves: readonly (readonly [PayoutStatus, PayoutStatus])[];
   /** Plain words for what the shared model cannot say on its own. */
   notes: readonly string[];
+}
+
+/** A status change a verified webhook reports, with the payout as the event shows it. */
+export interface WebhookEvent {
+  /** The provider's event id: deliveries are deduplicated by it. */
+  eventId: string;
+  payout: Payout;
+  /** When the provider says the change happened (orders events that arrive out of order). */
+  occurredAt: Date;
+}
+
+/** The sandbox simulator's own test-helper moves for a payout (sandbox mode only). */
+export interface SandboxDrive {
+  /** One step along the payout's path (its sandbox outcome, or paid). */
+  advance(id: string): Promise<Payout>;
+  /** Fails the payout, where the simulator can do that to any payout. */
+  fail?(id: string): Promise<Payout>;
 }
 
 export interface PayoutProviderAdapter {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * A verified webhook body as a status change; null for an event that is not about a payout's
+   * status (Straddle's paykey events). Throws on a body the provider would not send.
+   */
+  webhookEvent?(body: unknown): WebhookEvent | null;
+  /** Present for an adapter talking to its sandbox simulator. */
+  sandbox?: SandboxDrive;
   createPayout?(command: CreatePayoutCommand): Promise<Payout>;
   getPayout?(id: string): Promise<Payout>;
   /**

@@ -8,6 +8,7 @@ import './bank-account.ts';
 import './payout.ts';
 import './balance.ts';
 import './provider.ts';
+import './payout-events.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -3,14 +3,19 @@
 import { createHash } from 'node:crypto';
 import type { Balance, BankAccount } from '../domain/account.ts';
 import {
+  GatewayError,
   InvalidStateError,
   NotFoundError,
+  ProviderUnavailableError,
   UnsupportedOperationError,
   ValidationError,
 } from '../domain/errors.ts';
 import { decodeGlobalId, parseNodeKey } from '../domain/ids.ts';
 import { parseAmount } from '../domain/money.ts';
-import type { Payout, PayoutAction, PayoutMethod, SandboxOutcome } from '../domain/payout.ts';
+import type { Payout, PayoutAction, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
+import { FINAL_STATUSES } from '../events/ledger.ts';
+import { statusEvents, type DeliveredEvent, type EventFilter } from '../events/subscriptions.ts';
+import { StatusTracker } from '../events/tracker.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import { DISPLAY_NAMES } from '../providers/registry.ts';
 import type {
@@ -24,7 +29,6 @@ import type {
 import type { StateStore } from '../state/types.ts';
 import { canonicalJson } from '../util/json.ts';
 import { mergedConnection, type Connection } from './connection.ts';
-import { ObservedStatuses } from './observed.ts';
 import type { AdapterRegistry } from './registry.ts';
 
 export interface Principal {
@@ -115,21 +119,33 @@ export interface ServiceOptions {
    * request holds account numbers, and an unkeyed hash of one is open to brute force.
    */
   digest?: (text: string) => string;
-  /** Where audit events (unmasked account numbers) go. */
-  log?: Logger;
+  /** Where audit events (unmasked account numbers) and dropped status observations go. */
+  log: Logger;
   /** Sandbox mode: simulators behind every adapter, so `sandboxOutcome` is allowed. */
   sandbox?: boolean;
+  /** Multiplies every provider's poll cadence (GATEWAY_POLL_SCALE). */
+  pollScale?: number;
+  now?: () => number;
 }
 
 export class GatewayService {
-  private readonly observed: ObservedStatuses;
+  /** Every observed status goes through its ledger (events/tracker.ts). */
+  readonly tracker: StatusTracker;
+  private readonly now: () => number;
 
   constructor(
     readonly registry: AdapterRegistry,
     private readonly state: StateStore,
     private readonly options: ServiceOptions,
   ) {
-    this.observed = new ObservedStatuses(state.records);
+    this.now = options.now ?? Date.now;
+    this.tracker = new StatusTracker({
+      events: state.events,
+      capabilities: (p) => registry.get(p).capabilities,
+      pollScale: options.pollScale ?? 1,
+      log: options.log,
+      now: this.now,
+    });
   }
 
   /** A client's global id of `type`, as provider and provider id. */
@@ -292,7 +308,8 @@ export class GatewayService {
       (p) => p.providerPayoutId,
       (id) => this.registry.operation(adapter.name, 'getPayout')(id),
     );
-    return this.observe(created);
+    await this.tracker.observe([created], 'MUTATION', this.now());
+    return created;
   }
 
   async createBankAccount(
@@ -359,11 +376,53 @@ export class GatewayService {
         `${name} allows ${op} only while a payout is ${allowed.join(' or ')}; this one is ${current.status} (${current.providerStatus}).`,
       );
     }
-    return this.observe(await run(ref.provider, ref.id));
+    const changed = await run(ref.provider, ref.id);
+    await this.tracker.observe([changed], 'MUTATION', this.now());
+    return changed;
   }
 
-  private async observe(payout: Payout): Promise<Payout> {
-    return (await this.observed.observe([payout]))[0]!;
+  /** payoutStatusChanged: see events/subscriptions.ts. */
+  statusEvents(filter: EventFilter, after: string | null): Promise<AsyncIterable<DeliveredEvent>> {
+    return statusEvents(this.state.events, filter, after);
+  }
+
+  /**
+   * Sandbox only: steps the payout along its sandbox outcome at the provider's simulator (or fails
+   * it, where the simulator can) until it has `target`. Records nothing itself: the simulator's
+   * webhook, or the poller, brings the change in as it would in live mode.
+   */
+  async simulatePayoutStatus(globalId: string, target: PayoutStatus): Promise<Payout> {
+    if (!this.options.sandbox) {
+      throw new UnsupportedOperationError('simulatePayoutStatus is for sandbox mode only.');
+    }
+    const ref = this.refOf(globalId, 'Payout');
+    const name = DISPLAY_NAMES[ref.provider];
+    const drive = this.registry.get(ref.provider).sandbox;
+    if (!drive) throw new UnsupportedOperationError(`${name}’s simulator cannot move payouts.`);
+    let payout = await this.registry.operation(ref.provider, 'getPayout')(ref.id);
+    const stuck = (why: string) =>
+      new InvalidStateError(
+        `${name}’s simulator cannot take this payout to ${target}: it is ${payout.status} (${payout.providerStatus}) ${why}`,
+      );
+    for (let steps = 0; payout.status !== target; steps++) {
+      const late = this.registry.get(ref.provider).capabilities.terminalMoves;
+      if (
+        FINAL_STATUSES.has(payout.status) &&
+        !late.some(([from, to]) => from === payout.status && to === target)
+      )
+        throw stuck('and that is final.');
+      if (steps >= 8) throw stuck('after 8 steps of its sandbox outcome.');
+      try {
+        payout = await (target === 'FAILED' && drive.fail ? drive.fail(ref.id) : drive.advance(ref.id));
+      } catch (error) {
+        if (error instanceof GatewayError && !(error instanceof ProviderUnavailableError))
+          throw stuck(
+            `and its sandbox outcome goes no further (${error.message}). Create it with a sandboxOutcome that leads there.`,
+          );
+        throw error;
+      }
+    }
+    return payout;
   }
 
   cancelPayout(globalId: string): Promise<Payout> {
@@ -419,7 +478,14 @@ export class GatewayService {
    * provider that reads many payouts in one call (Token.io) gets one call per batch.
    */
   async loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
-    return this.observed.observe(await this.fetchPayouts(keys));
+    const started = this.now();
+    const results = await this.fetchPayouts(keys);
+    await this.tracker.observe(
+      results.filter((r): r is Payout => !(r instanceof Error)),
+      'POLL',
+      started,
+    );
+    return results;
   }
 
   private async fetchPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
@@ -486,8 +552,13 @@ export class GatewayService {
       provider: a.name,
       fetch: (afterId: string | null, limit: number) => a.listPayouts!({ afterId, limit, filter }),
     }));
+    const started = this.now();
     const connection = await mergedConnection(sources, first, after, (p) => p.providerPayoutId, newestFirst);
-    await this.observed.observe(connection.edges.map((e) => e.node));
+    await this.tracker.observe(
+      connection.edges.map((e) => e.node),
+      'POLL',
+      started,
+    );
     return connection;
   }
 

@@ -4,8 +4,10 @@ import {
   type IdempotencyRecord,
   type IdempotencyStore,
   type RecordStore,
+  type StateOptions,
   type StateStore,
 } from './types.ts';
+import { MemoryEvents } from './memory-events.ts';
 
 class MemoryIdempotency implements IdempotencyStore {
   readonly records = new Map<string, IdempotencyRecord & { expiresAt: number }>();
@@ -73,13 +75,15 @@ class MemoryRecords implements RecordStore {
   }
 }
 
-export function createMemoryState(): StateStore {
+export function createMemoryState(options: StateOptions = {}): StateStore {
   const idempotency = new MemoryIdempotency();
   const records = new MemoryRecords();
+  const events = new MemoryEvents(options.logMaxLength);
   return {
     kind: 'memory',
     idempotency,
     records,
+    events,
     async dump() {
       const out: [string, string][] = [...idempotency.records].map(([k, v]) => [
         `idem:${k}`,
@@ -87,6 +91,8 @@ export function createMemoryState(): StateStore {
       ]);
       for (const [name, c] of records.collections)
         for (const [id, value] of c) out.push([`rec:${name}:${id}`, value]);
+      for (const [k, v] of events.entries) out.push([`ledger:${k}`, v]);
+      for (const e of events.log) out.push([`events:${e.cursor}`, e.value]);
       return out;
     },
     ping: async () => {},

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { RedisEvents } from './redis-events.ts';
 import {
   judge,
   type IdempotencyRecord,
   type IdempotencyStore,
   type RecordStore,
+  type StateOptions,
   type StateStore,
 } from './types.ts';
 
@@ -119,25 +121,36 @@ async function dumpPrefix(redis: Redis, prefix: string): Promise<[string, string
       else if (type === 'zset') out.push([key, (await redis.zrange(key, 0, -1)).join(',')]);
       else if (type === 'list') out.push([key, (await redis.lrange(key, 0, -1)).join(',')]);
       else if (type === 'set') out.push([key, (await redis.smembers(key)).join(',')]);
+      else if (type === 'stream')
+        for (const [id, fields] of await redis.xrange(key, '-', '+'))
+          out.push([`${key}:${id}`, fields.join(',')]);
       else out.push([key, `(${type})`]);
     }
   } while (cursor !== '0');
   return out;
 }
 
-export async function createRedisState(url: string, prefix = 'payout-gateway:'): Promise<StateStore> {
+export async function createRedisState(
+  url: string,
+  prefix = 'payout-gateway:',
+  options: StateOptions = {},
+): Promise<StateStore> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
   await redis.connect();
+  const subscriber = redis.duplicate();
+  const events = new RedisEvents(redis, subscriber, prefix, options.logMaxLength);
+  await events.start();
   return {
     kind: 'redis',
     idempotency: new RedisIdempotency(redis, prefix),
     records: new RedisRecords(redis, prefix),
+    events,
     dump: () => dumpPrefix(redis, prefix),
     ping: async () => {
       await redis.ping();
     },
     close: async () => {
-      await redis.quit();
+      await Promise.all([redis.quit(), subscriber.quit()]);
     },
   };
 }

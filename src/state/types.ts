@@ -43,10 +43,81 @@ export interface RecordStore {
   ): Promise<{ items: { id: string; value: string }[]; hasMore: boolean }>;
 }
 
+/** One entry of the event log: its cursor (a Redis Stream id, `<ms>-<n>`) and the event as stored. */
+export interface LogEntry {
+  cursor: string;
+  value: string;
+}
+
+/** Where committed log entries are announced, on every instance (`detail` is a LogEntry). */
+export interface LiveTarget {
+  addEventListener(topic: string, listener: (event: CustomEvent<LogEntry>) => void): void;
+  removeEventListener(topic: string, listener: (event: CustomEvent<LogEntry>) => void): void;
+}
+
+/**
+ * The status ledger (one compare-and-set record per payout), the event log it appends to, the
+ * poll schedule and the webhook deliveries already processed. Values are opaque strings here; the
+ * rules live in events/.
+ */
+export interface EventState {
+  /** Stored ledger values, in order; null for a payout the ledger has not seen. */
+  ledger(keys: readonly string[]): Promise<(string | null)[]>;
+  /**
+   * Stores `value` (JSON with a numeric `sequence`) under `key` only while the stored sequence is
+   * still `expected` (0: no record), and in the same atomic step appends `event` to the log and
+   * announces it on `topic`. Returns the entry's cursor, or null when another writer got there first.
+   */
+  commit(key: string, expected: number, value: string, event: string): Promise<string | null>;
+  /** Log entries after `cursor` (null: from the oldest kept), oldest first. */
+  read(after: string | null, limit: number): Promise<LogEntry[]>;
+  /** The newest entry's cursor, or null for an empty log. */
+  head(): Promise<string | null>;
+  /** True when entries newer than `cursor` were trimmed from the log (a replay would have a gap). */
+  trimmedAfter(cursor: string): Promise<boolean>;
+  readonly live: LiveTarget;
+  readonly topic: string;
+  /** Listeners on `live` from this instance (a leak check). */
+  listenerCount(): number;
+
+  /**
+   * Polls `member` at `dueMs` with its backoff `attempts`. `nx`: only when not yet scheduled;
+   * `xx`: only when already scheduled (a hint never schedules an unknown payout).
+   */
+  schedule(member: string, dueMs: number, attempts: number, mode?: 'set' | 'nx' | 'xx'): Promise<void>;
+  unschedule(member: string): Promise<void>;
+  /**
+   * Members due by `nowMs`, at most `limit`, each claimed for `leaseMs` (moved past its lease) in one
+   * atomic step, so that of several instances exactly one polls it; a claimer that dies lets the
+   * lease lapse and another instance polls it.
+   */
+  claimDue(nowMs: number, leaseMs: number, limit: number): Promise<{ member: string; attempts: number }[]>;
+
+  /** Whether a delivery id was processed within its retention. */
+  seen(key: string): Promise<boolean>;
+  markSeen(key: string, ttlSeconds: number): Promise<void>;
+}
+
+/** Compares two log cursors (`<ms>-<n>`) in log order. */
+export function compareCursors(a: string, b: string): number {
+  const [am, an] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bn] = b.split('-').map(BigInt) as [bigint, bigint];
+  if (am !== bm) return am < bm ? -1 : 1;
+  return an === bn ? 0 : an < bn ? -1 : 1;
+}
+
+export const CURSOR = /^\d{1,20}-\d{1,20}$/;
+
+export interface StateOptions {
+  /** Entries the event log keeps (trimmed beyond, approximately in Redis). */
+  logMaxLength?: number;
+}
+
 export interface StateStore {
   readonly kind: 'memory' | 'redis';
   readonly idempotency: IdempotencyStore;
   readonly records: RecordStore;
+  readonly events: EventState;
   /** Every key and value held, as stored: for audits such as "no account number in clear". */
   dump(): Promise<[string, string][]>;
   ping(): Promise<void>;

@@ -142,11 +142,13 @@ describe('POST /webhooks/casapay', () => {
       headers: { 'content-type': 'application/json', 'casapay-signature': signature },
       body,
     });
+  // Not a payout event: verified, then ignored (payout events: test/events/).
   const event = JSON.stringify({
     id: 'evt_1',
     object: 'event',
-    type: 'payout.paid',
-    data: { object: { id: 'po_1' } },
+    type: 'balance.available',
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { object: 'balance' } },
   });
 
   it('accepts an event signed with Stripe’s scheme and refuses a forged or stale one', async () => {
@@ -154,7 +156,7 @@ describe('POST /webhooks/casapay', () => {
     expect((await deliver(event, ok)).status).toBe(200);
     const forged = stripe.webhooks.generateTestHeaderString({ payload: event, secret: 'whsec_wrong' });
     expect((await deliver(event, forged)).status).toBe(400);
-    expect((await deliver(event.replace('po_1', 'po_2'), ok)).status).toBe(400);
+    expect((await deliver(event.replace('evt_1', 'evt_2'), ok)).status).toBe(400);
     const stale = stripe.webhooks.generateTestHeaderString({
       payload: event,
       secret: secret(),
@@ -165,7 +167,7 @@ describe('POST /webhooks/casapay', () => {
 
   it('receives what the sandbox simulator sends over real HTTP', async () => {
     const edges = (await t.exec(ListBankAccounts, { provider: 'CASAPAY' })).data!.bankAccounts.edges;
-    const before = t.app.gateway.webhooksReceived.CASAPAY ?? 0;
+    const before = t.app.gateway.webhooks.counts.CASAPAY?.received ?? 0;
     await t.exec(CreatePayout, {
       input: {
         provider: 'CASAPAY',
@@ -175,7 +177,7 @@ describe('POST /webhooks/casapay', () => {
       },
     });
     await t.casapay.idle();
-    expect(t.app.gateway.webhooksReceived.CASAPAY).toBe(before + 1);
+    expect(t.app.gateway.webhooks.counts.CASAPAY?.received).toBe(before + 1);
   });
 });
 
@@ -195,7 +197,7 @@ describe('POST /webhooks/mollie', () => {
       })
     ).data!.createPayout;
     if (created.__typename !== 'CreatePayoutSuccess') throw new Error(JSON.stringify(created));
-    const before = t.app.gateway.webhooksReceived.MOLLIE ?? 0;
+    const before = t.app.gateway.webhooks.counts.MOLLIE?.received ?? 0;
     // Mollie sends no event for `requested`; initiating the payout does.
     const res = await fetch(
       `${t.mollie.url}/v2/test-helpers/payouts/${created.payout.providerPayoutId}/advance`,
@@ -206,7 +208,7 @@ describe('POST /webhooks/mollie', () => {
     );
     expect(res.status).toBe(200);
     await t.mollie.idle();
-    expect(t.app.gateway.webhooksReceived.MOLLIE).toBe(before + 1);
+    expect(t.app.gateway.webhooks.counts.MOLLIE?.received).toBe(before + 1);
 
     const forged = await t.app.gateway.yoga.fetch('http://gateway/webhooks/mollie', {
       method: 'POST',
@@ -214,6 +216,6 @@ describe('POST /webhooks/mollie', () => {
       body: JSON.stringify({ resource: 'event', id: 'event_forged', type: 'payout.completed' }),
     });
     expect(forged.status).toBe(400);
-    expect(t.app.gateway.webhooksReceived.MOLLIE).toBe(before + 1);
+    expect(t.app.gateway.webhooks.counts.MOLLIE?.received).toBe(before + 1);
   });
 });

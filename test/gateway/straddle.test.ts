@@ -248,11 +248,11 @@ describe('Straddle payouts', () => {
   });
 
   it('verifies the payout webhooks Straddle signs', async () => {
-    const before = t.app.gateway.webhooksReceived.STRADDLE ?? 0;
+    const before = t.app.gateway.webhooks.counts.STRADDLE?.received ?? 0;
     await pay();
     await t.straddle.idle();
     // payout.created.v1 and payout.event.v1, both verified (Standard Webhooks).
-    expect((t.app.gateway.webhooksReceived.STRADDLE ?? 0) - before).toBeGreaterThanOrEqual(2);
+    expect((t.app.gateway.webhooks.counts.STRADDLE?.received ?? 0) - before).toBeGreaterThanOrEqual(2);
     const forged = await t.app.gateway.yoga.fetch('http://gateway/webhooks/straddle', {
       method: 'POST',
       headers: {

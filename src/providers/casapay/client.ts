@@ -102,6 +102,18 @@ export class CasaPayClient {
     );
   }
 
+  /** The sandbox simulator's test helpers (not CasaPay's API): one step on, or a bank failure. */
+  testHelper(id: string, step: 'advance' | 'fail') {
+    return this.call(
+      {
+        method: 'POST',
+        path: `/v1/test_helpers/payouts/${encodeURIComponent(id)}/${step}`,
+        retryable: false,
+      },
+      payoutSchema,
+    );
+  }
+
   getBalance() {
     return this.call({ method: 'GET', path: '/v1/balance', retryable: true }, balanceSchema);
   }

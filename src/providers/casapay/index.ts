@@ -11,6 +11,7 @@ import { fillPage } from '../paging.ts';
 import type { PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
 import { CasaPayClient, type ListParams } from './client.ts';
 import { toBalances, toBankAccount, toPayout, wireStatusesFor } from './mapper.ts';
+import { eventSchema, payoutSchema } from './wire.ts';
 import { SIGNATURE_HEADER, verifyCasaPaySignature } from './webhooks.ts';
 
 export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
@@ -36,6 +37,8 @@ export const CASAPAY_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
+  pollCadence: { initialMs: 5 * 60_000, maxMs: 6 * 3600_000 },
+  terminalMoves: [['PAID', 'FAILED']],
   sandboxOutcomes: ['PAID', 'CANCELED', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT'],
   notes: [
     'Pays bank accounts registered at CasaPay (createBankAccount) from the balance in the payout currency.',
@@ -92,6 +95,23 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
   return {
     name: 'CASAPAY',
     capabilities: CASAPAY_CAPABILITIES,
+    webhookEvent(body) {
+      const event = eventSchema.parse(body);
+      if (!event.type.startsWith('payout.')) return null;
+      return {
+        eventId: event.id,
+        payout: payout(payoutSchema.parse(event.data.object)),
+        occurredAt: new Date(event.created * 1000),
+      };
+    },
+    ...(settings.sandbox
+      ? {
+          sandbox: {
+            advance: async (id: string) => payout(await client.testHelper(id, 'advance')),
+            fail: async (id: string) => payout(await client.testHelper(id, 'fail')),
+          },
+        }
+      : {}),
     async createPayout(cmd) {
       const amount = cmd.amount!; // REQUIRED by the capabilities; the service enforces it.
       const w = await client.createPayout(

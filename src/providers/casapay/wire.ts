@@ -23,6 +23,14 @@ export const payoutSchema = z.looseObject({
 });
 export type WirePayout = z.infer<typeof payoutSchema>;
 
+/** A Stripe-shaped event; `data.object` is the payout as it was at the change. */
+export const eventSchema = z.looseObject({
+  id: z.string(),
+  type: z.string(),
+  created: z.number().int(),
+  data: z.looseObject({ object: z.unknown() }),
+});
+
 export const bankAccountSchema = z.looseObject({
   id: z.string(),
   object: z.literal('bank_account'),

@@ -104,6 +104,18 @@ export class MollieClient {
     );
   }
 
+  /** The sandbox simulator's test helpers (not Mollie's API): one step on, or a bank failure. */
+  testHelper(id: string, step: 'advance' | 'fail') {
+    return this.call(
+      {
+        method: 'POST',
+        path: `/v2/test-helpers/payouts/${encodeURIComponent(id)}/${step}`,
+        retryable: false,
+      },
+      payoutSchema,
+    );
+  }
+
   listBalances(params: ListParams) {
     return this.call(this.balanceRequest('/v2/balances', { ...params }), balanceListSchema);
   }

@@ -13,7 +13,7 @@ import type { Page, PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapa
 import { MAX_LIMIT, MollieClient, type ListParams } from './client.ts';
 import { mollieIdempotencyKey, toBalance, toBankAccount, toPayout, toWireAmount } from './mapper.ts';
 import { SIGNATURE_HEADER, verifyMollieSignature } from './webhooks.ts';
-import { BALANCE_CURRENCIES, type WireBalance } from './wire.ts';
+import { BALANCE_CURRENCIES, eventSchema, payoutSchema, type WireBalance } from './wire.ts';
 
 export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   operations: [
@@ -37,6 +37,9 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
+  pollCadence: { initialMs: 5 * 60_000, maxMs: 6 * 3600_000 },
+  // A completed payout the bank returns ends failed (statusReason `returned`).
+  terminalMoves: [['PAID', 'FAILED']],
   sandboxOutcomes: ['PAID', 'CANCELED', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT'],
   notes: [
     'Mollie pays a Mollie balance out to that balance’s own configured bank account, so sourceId is a Balance id, destinationId is not accepted, and omitting amount pays out the full available balance (the payout’s amount is null until Mollie initiates it).',
@@ -142,6 +145,25 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
   return {
     name: 'MOLLIE',
     capabilities: MOLLIE_CAPABILITIES,
+    webhookEvent(body) {
+      const event = eventSchema.parse(body);
+      if (!event.type.startsWith('payout.')) return null;
+      // Full-payload subscriptions embed the payout; without it the event is only its id.
+      if (!event._embedded) throw new Error('Mollie payout event without its embedded payout');
+      return {
+        eventId: event.id,
+        payout: payout(payoutSchema.parse(event._embedded.entity)),
+        occurredAt: new Date(event.createdAt),
+      };
+    },
+    ...(settings.sandbox
+      ? {
+          sandbox: {
+            advance: async (id: string) => payout(await client.testHelper(id, 'advance')),
+            fail: async (id: string) => payout(await client.testHelper(id, 'fail')),
+          },
+        }
+      : {}),
     listBalances: async () => (await listAllBalances()).map(toBalance),
     getBalance: async (id) => toBalance(await client.getBalance(id)),
     async getBankAccount(id) {

@@ -52,6 +52,15 @@ export const payoutSchema = z.looseObject({
 });
 export type WirePayout = z.infer<typeof payoutSchema>;
 
+/** A next-gen webhook event in full-payload mode: the payout snapshot is `_embedded.entity`. */
+export const eventSchema = z.looseObject({
+  resource: z.literal('event'),
+  id: z.string(),
+  type: z.string(),
+  createdAt: z.string(),
+  _embedded: z.looseObject({ entity: z.unknown() }).optional(),
+});
+
 export const transferDestinationSchema = z.looseObject({
   type: z.string(),
   // A string in the spec, whose own example is the number 123456: accept both, keep a string.

@@ -65,6 +65,14 @@ export class StraddleClient {
     );
   }
 
+  /** The sandbox simulator's test helper (not Straddle's API): one step along the outcome's path. */
+  advance(id: string) {
+    return this.data(
+      { method: 'POST', path: `/test-helpers/payouts/${encodeURIComponent(id)}/advance`, retryable: false },
+      payoutSchema,
+    );
+  }
+
   getPayout(id: string) {
     return this.data(
       { method: 'GET', path: `/v1/payouts/${encodeURIComponent(id)}`, retryable: true },

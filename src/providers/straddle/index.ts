@@ -20,7 +20,7 @@ import {
   toPayout,
   wireStatusesFor,
 } from './mapper.ts';
-import type { WirePaykey } from './wire.ts';
+import { eventSchema, payoutSchema, type WirePaykey } from './wire.ts';
 
 export const STRADDLE_CAPABILITIES: ProviderCapabilities = {
   operations: [
@@ -52,6 +52,8 @@ export const STRADDLE_CAPABILITIES: ProviderCapabilities = {
   },
   webhooks: true,
   statusSource: 'WEBHOOK',
+  pollCadence: { initialMs: 5 * 60_000, maxMs: 6 * 3600_000 },
+  terminalMoves: [['PAID', 'REVERSED']],
   sandboxOutcomes: [
     'PAID',
     'ON_HOLD',
@@ -145,6 +147,21 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
   return {
     name: 'STRADDLE',
     capabilities: STRADDLE_CAPABILITIES,
+    webhookEvent(body) {
+      const event = eventSchema.parse(body);
+      if (!event.event_type.startsWith('payout.')) return null;
+      // PayoutEventV1: the payout as it is now, minus what the webhook schema leaves out
+      // (`paykey_details`, so the snapshot has no destination id).
+      const wire = payoutSchema.parse(event.data);
+      return {
+        eventId: event.event_id,
+        payout: payout(wire),
+        occurredAt: new Date(wire.status_details.changed_at),
+      };
+    },
+    ...(settings.sandbox
+      ? { sandbox: { advance: async (id: string) => payout(await client.advance(id)) } }
+      : {}),
 
     async createPayout(cmd) {
       if (!cmd.destinationId)

@@ -46,6 +46,13 @@ export const payoutSchema = z.looseObject({
 });
 export type WirePayout = z.infer<typeof payoutSchema>;
 
+/** A Standard Webhooks body as Straddle sends it; `data` of payout events is PayoutEventV1. */
+export const eventSchema = z.looseObject({
+  event_type: z.string(),
+  event_id: z.string(),
+  data: z.unknown(),
+});
+
 export const pagedMetaSchema = z.looseObject({
   page_number: z.number().int(),
   page_size: z.number().int(),

@@ -60,6 +60,16 @@ export class TokenioClient {
     return (await this.call(req, payoutResponseSchema)).payout;
   }
 
+  /** The sandbox simulator's test helpers (not Token.io's API): one step on, or a bank rejection. */
+  async testHelper(id: string, step: 'advance' | 'fail') {
+    return (
+      await this.call(
+        { method: 'POST', path: `/test-helpers/payouts/${encodeURIComponent(id)}/${step}`, retryable: false },
+        payoutResponseSchema,
+      )
+    ).payout;
+  }
+
   async getPayout(id: string) {
     return (
       await this.call(

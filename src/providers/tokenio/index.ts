@@ -48,6 +48,9 @@ export const TOKENIO_CAPABILITIES: ProviderCapabilities = {
   webhooks: false,
   // Token.io's webhook signing is not publicly specified: its status is polled.
   statusSource: 'POLLING',
+  // Polling is the status source: Faster Payments settle in seconds, SEPA in a day or two.
+  pollCadence: { initialMs: 5_000, maxMs: 10 * 60_000 },
+  terminalMoves: [],
   sandboxOutcomes: ['PAID', 'FAILED_INSUFFICIENT_FUNDS', 'FAILED_CLOSED_ACCOUNT'],
   notes: [
     'Token.io pays from a settlement account (sourceId, a Balance) to a bank account held in the gateway’s vault (destinationId, created with createBankAccount): Token.io itself keeps no beneficiaries.',
@@ -119,6 +122,14 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
   return {
     name: 'TOKENIO',
     capabilities: TOKENIO_CAPABILITIES,
+    ...(settings.sandbox
+      ? {
+          sandbox: {
+            advance: async (id: string) => one(await client.testHelper(id, 'advance')),
+            fail: async (id: string) => one(await client.testHelper(id, 'fail')),
+          },
+        }
+      : {}),
 
     async createPayout(cmd) {
       // The service enforces the capabilities; these guard direct callers from a silent no-op.

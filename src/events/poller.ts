@@ -1,0 +1,105 @@
+// Polls every payout that is not final, from the schedule in the state store (so payouts created
+// before a restart are polled too). Each tick claims the due payouts atomically, so with several
+// instances on one Redis each payout is polled by one of them at a time; an instance that dies
+// mid-poll lets its lease lapse and another takes the payout over.
+import { NotFoundError } from '../domain/errors.ts';
+import type { Payout } from '../domain/payout.ts';
+import type { ProviderName } from '../domain/provider.ts';
+import type { Logger } from '../providers/types.ts';
+import type { AdapterRegistry } from '../services/registry.ts';
+import type { EventState } from '../state/types.ts';
+import { FINAL_STATUSES } from './ledger.ts';
+import { payoutKey, splitPayoutKey, type StatusTracker } from './tracker.ts';
+
+export interface PollerOptions {
+  events: EventState;
+  registry: AdapterRegistry;
+  tracker: StatusTracker;
+  log: Logger;
+  /** How often the schedule is checked. */
+  tickMs: number;
+  /** How long a claimed payout is this instance's (longer than a poll can take). */
+  leaseMs: number;
+  /** Payouts claimed per tick. */
+  batch?: number;
+  now?: () => number;
+}
+
+export class Poller {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: PollerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), this.options.tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One pass over what is due; resolves with the number of payouts polled. Never overlaps itself. */
+  tick(): Promise<number> {
+    this.running ??= this.pass()
+      .catch((error: unknown) => {
+        this.options.log.warn({ reason: (error as Error).message }, 'poller: pass failed; retried next tick');
+        return 0;
+      })
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const { events, leaseMs, batch = 100 } = this.options;
+    const due = await events.claimDue(this.now(), leaseMs, batch);
+    const byProvider = new Map<ProviderName, { id: string; attempts: number }[]>();
+    for (const { member, attempts } of due) {
+      const { provider, id } = splitPayoutKey(member);
+      byProvider.set(provider, [...(byProvider.get(provider) ?? []), { id, attempts }]);
+    }
+    await Promise.all([...byProvider].map(([provider, items]) => this.poll(provider, items)));
+    return due.length;
+  }
+
+  private async poll(provider: ProviderName, items: { id: string; attempts: number }[]): Promise<void> {
+    const { events, registry, tracker, log } = this.options;
+    const adapter = registry.find(provider);
+    if (!adapter?.getPayout) {
+      // Disabled in this configuration: keep the payouts scheduled for when it is enabled again.
+      for (const { id, attempts } of items)
+        await events.schedule(`${provider}:${id}`, tracker.nextPoll(provider, attempts + 1), attempts + 1);
+      return;
+    }
+    const ids = items.map((i) => i.id);
+    const started = this.now();
+    const results: (Payout | Error)[] = adapter.getPayouts
+      ? await adapter.getPayouts(ids).catch((error: unknown) => ids.map(() => error as Error))
+      : await Promise.all(ids.map((id) => adapter.getPayout!(id).catch((error: unknown) => error as Error)));
+    const found = results.filter((r): r is Payout => !(r instanceof Error));
+    const verdicts = await tracker.observe(found, 'POLL', started);
+    await Promise.all(
+      results.map(async (result, i) => {
+        const { id, attempts } = items[i]!;
+        const key = `${provider}:${id}`;
+        if (result instanceof NotFoundError) {
+          log.warn({ payout: key }, 'poller: the provider no longer knows this payout; stopped polling it');
+          return events.unschedule(key);
+        }
+        if (result instanceof Error) {
+          log.warn({ payout: key, reason: result.message }, 'poller: poll failed; backing off');
+          return events.schedule(key, tracker.nextPoll(provider, attempts + 1), attempts + 1);
+        }
+        if (verdicts[found.indexOf(result)] === 'change') return; // the tracker rescheduled it
+        if (FINAL_STATUSES.has(result.status)) return events.unschedule(payoutKey(result));
+        return events.schedule(key, tracker.nextPoll(provider, attempts + 1), attempts + 1);
+      }),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+// The event state shared by every instance on one Redis: the ledger in a hash, the event log in a
+// Redis Stream, live announcements through Redis pub/sub (@graphql-yoga/redis-event-target), the
+// poll schedule in a sorted set. The compare-and-set, the append and the announcement are one Lua
+// script: a change is either recorded, logged and announced, or none of them.
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import type { Redis } from 'ioredis';
+import { compareCursors, type EventState, type LiveTarget, type LogEntry } from './types.ts';
+
+// KEYS: ledger hash, log stream. ARGV: payout key, expected sequence, value, event, max log length,
+// channel. The published message is what redis-event-target parses into the event's detail.
+const COMMIT = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+local sequence = 0
+if current then sequence = cjson.decode(current).sequence end
+if sequence ~= tonumber(ARGV[2]) then return false end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'e', ARGV[4])
+redis.call('PUBLISH', ARGV[6], cjson.encode({ cursor = id, value = ARGV[4] }))
+return id`;
+
+// KEYS: schedule zset, attempts hash. ARGV: now, lease end, limit.
+const CLAIM = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, member in ipairs(due) do
+  redis.call('ZADD', KEYS[1], ARGV[2], member)
+  out[#out + 1] = member
+  out[#out + 1] = redis.call('HGET', KEYS[2], member) or '0'
+end
+return out`;
+
+// KEYS: schedule zset, attempts hash. ARGV: member, due, attempts, mode ('set' | 'NX' | 'XX').
+const SCHEDULE = `
+local exists = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if (ARGV[4] == 'NX' and exists) or (ARGV[4] == 'XX' and not exists) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1`;
+
+type Listener = (event: CustomEvent<LogEntry>) => void;
+
+export class RedisEvents implements EventState {
+  readonly topic: string;
+  readonly live: LiveTarget;
+  private readonly target: ReturnType<typeof createRedisEventTarget>;
+  private readonly listeners = new Set<Listener>();
+  private readonly keys: { ledger: string; log: string; due: string; attempts: string; seen: string };
+
+  constructor(
+    private readonly redis: Redis,
+    /** A second connection: one in subscriber mode can send nothing else. */
+    readonly subscriber: Redis,
+    prefix: string,
+    private readonly maxLength = 100_000,
+  ) {
+    this.topic = `${prefix}payout-status`;
+    this.keys = {
+      ledger: `${prefix}ledger`,
+      log: `${prefix}events`,
+      due: `${prefix}poll:due`,
+      attempts: `${prefix}poll:attempts`,
+      seen: `${prefix}seen:`,
+    };
+    this.target = createRedisEventTarget({ publishClient: redis, subscribeClient: subscriber });
+    this.live = {
+      addEventListener: (topic, listener) => {
+        this.listeners.add(listener);
+        this.target.addEventListener(topic, listener as (e: CustomEvent) => void);
+      },
+      removeEventListener: (topic, listener) => {
+        this.listeners.delete(listener);
+        this.target.removeEventListener(topic, listener as (e: CustomEvent) => void);
+      },
+    };
+  }
+
+  /**
+   * Subscribes this instance to the channel for good before anyone listens: a listener added later
+   * is then live at once, so a replay that follows it cannot miss an event published meanwhile.
+   */
+  async start(): Promise<void> {
+    this.target.addEventListener(this.topic, () => {});
+    await this.subscriber.subscribe(this.topic);
+  }
+
+  async ledger(keys: readonly string[]) {
+    return keys.length ? this.redis.hmget(this.keys.ledger, ...keys) : [];
+  }
+
+  async commit(key: string, expected: number, value: string, event: string) {
+    const { ledger, log } = this.keys;
+    const id = await this.redis.eval(
+      COMMIT,
+      2,
+      ledger,
+      log,
+      key,
+      expected,
+      value,
+      event,
+      this.maxLength,
+      this.topic,
+    );
+    return typeof id === 'string' ? id : null;
+  }
+
+  async read(after: string | null, limit: number) {
+    const entries = await this.redis.xrange(
+      this.keys.log,
+      after === null ? '-' : `(${after}`,
+      '+',
+      'COUNT',
+      limit,
+    );
+    return entries.map(([cursor, fields]) => ({ cursor, value: fields[1]! }));
+  }
+
+  async head() {
+    const [last] = await this.redis.xrevrange(this.keys.log, '+', '-', 'COUNT', 1);
+    return last?.[0] ?? null;
+  }
+
+  async trimmedAfter(cursor: string) {
+    try {
+      const info = (await this.redis.xinfo('STREAM', this.keys.log)) as unknown[];
+      const i = info.indexOf('max-deleted-entry-id');
+      const deleted = i >= 0 ? String(info[i + 1]) : '0-0';
+      return compareCursors(deleted, cursor) > 0;
+    } catch {
+      return false; // no stream yet: nothing was trimmed
+    }
+  }
+
+  listenerCount() {
+    return this.listeners.size;
+  }
+
+  async schedule(member: string, dueMs: number, attempts: number, mode: 'set' | 'nx' | 'xx' = 'set') {
+    const { due, attempts: tries } = this.keys;
+    await this.redis.eval(SCHEDULE, 2, due, tries, member, dueMs, attempts, mode.toUpperCase());
+  }
+
+  async unschedule(member: string) {
+    await this.redis.multi().zrem(this.keys.due, member).hdel(this.keys.attempts, member).exec();
+  }
+
+  async claimDue(nowMs: number, leaseMs: number, limit: number) {
+    const flat = (await this.redis.eval(
+      CLAIM,
+      2,
+      this.keys.due,
+      this.keys.attempts,
+      nowMs,
+      nowMs + leaseMs,
+      limit,
+    )) as string[];
+    const out: { member: string; attempts: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push({ member: flat[i]!, attempts: Number(flat[i + 1]) });
+    return out;
+  }
+
+  async seen(key: string) {
+    return (await this.redis.exists(`${this.keys.seen}${key}`)) === 1;
+  }
+
+  async markSeen(key: string, ttlSeconds: number) {
+    await this.redis.set(`${this.keys.seen}${key}`, '1', 'EX', ttlSeconds);
+  }
+}
