@@ -69,10 +69,9 @@ function vaultKey(config: Config, log: Logger): Buffer {
 }
 
 /** The poller checks its schedule often enough for the fastest cadence, and at least every second. */
-function pollSettings(config: Config) {
+function pollerSettings(config: Config) {
   const fastest = Math.min(...PROVIDER_MODULES.map((m) => m.capabilities.pollCadence.initialMs));
   return {
-    scale: config.GATEWAY_POLL_SCALE,
     tickMs: Math.max(20, Math.min(1000, Math.round(fastest * config.GATEWAY_POLL_SCALE))),
     // A claimed payout is this instance's for as long as its provider call can take with retries.
     leaseMs: 2 * config.PROVIDER_TIMEOUT_MS * (config.PROVIDER_RETRIES + 1) + 5000,
@@ -130,7 +129,8 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     digest: (text) => deps.vault.digest(text),
     sandbox: config.GATEWAY_MODE === 'sandbox',
     trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
-    poll: options.noPoller ? false : pollSettings(config),
+    pollScale: config.GATEWAY_POLL_SCALE,
+    poller: options.noPoller ? false : pollerSettings(config),
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -37,8 +37,10 @@ export interface GatewayDeps {
   sandbox?: boolean;
   /** How many proxies in front of the gateway append to X-Forwarded-For (GATEWAY_TRUSTED_PROXIES). */
   trustedProxies?: number;
-  /** The poller (events/poller.ts); off for a gateway that must not poll (some tests). */
-  poll: false | { scale: number; tickMs: number; leaseMs: number };
+  /** Multiplies every provider's poll cadence (GATEWAY_POLL_SCALE); the schedule uses it either way. */
+  pollScale: number;
+  /** The poller (events/poller.ts); off for an instance that must not poll (some tests). */
+  poller: false | { tickMs: number; leaseMs: number };
   now?: () => number;
 }
 
@@ -157,7 +159,7 @@ export function createGateway(deps: GatewayDeps) {
     leaseSeconds: deps.idempotencyLeaseSeconds,
     log: deps.log,
     sandbox: deps.sandbox ?? false,
-    pollScale: deps.poll ? deps.poll.scale : 1,
+    pollScale: deps.pollScale,
     now,
     ...(deps.digest ? { digest: deps.digest } : {}),
   });
@@ -169,14 +171,14 @@ export function createGateway(deps: GatewayDeps) {
     log: deps.log,
     now,
   });
-  const poller = deps.poll
+  const poller = deps.poller
     ? new Poller({
         events: deps.state.events,
         registry,
         tracker: gateway.tracker,
         log: deps.log,
-        tickMs: deps.poll.tickMs,
-        leaseMs: deps.poll.leaseMs,
+        tickMs: deps.poller.tickMs,
+        leaseMs: deps.poller.leaseMs,
         now,
       })
     : null;

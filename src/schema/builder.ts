@@ -37,6 +37,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // A subscription's scopes are checked once, when subscribing, not on every event.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       ...(Object.fromEntries(SCOPES.map((s) => [s, ctx.principal?.scopes.has(s) ?? false])) as Record<
         Scope,

@@ -120,15 +120,22 @@ export class RedisEvents implements EventState {
     return last?.[0] ?? null;
   }
 
+  /**
+   * Trimming does not move Redis's max-deleted-entry-id, so judge by the oldest entry kept: once
+   * entries were trimmed, a cursor older than it may have missed some (when the cursor is exactly
+   * the newest trimmed entry this says so needlessly; the client then reads afresh).
+   */
   async trimmedAfter(cursor: string) {
+    let info: unknown[];
     try {
-      const info = (await this.redis.xinfo('STREAM', this.keys.log)) as unknown[];
-      const i = info.indexOf('max-deleted-entry-id');
-      const deleted = i >= 0 ? String(info[i + 1]) : '0-0';
-      return compareCursors(deleted, cursor) > 0;
+      info = (await this.redis.xinfo('STREAM', this.keys.log)) as unknown[];
     } catch {
       return false; // no stream yet: nothing was trimmed
     }
+    const field = (name: string) => info[info.indexOf(name) + 1];
+    const trimmed = Number(field('entries-added')) > Number(field('length'));
+    const first = field('first-entry') as [string, string[]] | null;
+    return trimmed && (first === null || compareCursors(cursor, first[0]) < 0);
   }
 
   listenerCount() {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { inject } from 'vitest';
-import { startApp, type App } from '../../src/app.ts';
+import { startApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SCOPES } from '../../src/context.ts';
 import type { Logger } from '../../src/providers/types.ts';
@@ -62,6 +62,7 @@ export async function startTestApp(
   state: StateKind = 'memory',
   env: Record<string, string> = {},
   log: Logger = silent,
+  options: AppOptions = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',
@@ -78,7 +79,10 @@ export async function startTestApp(
     ...(state === 'redis' ? { REDIS_URL: inject('redisUrl') } : {}),
     ...env,
   });
-  const app = await startApp(config, log, { statePrefix: `test:${randomBytes(6).toString('hex')}:` });
+  const app = await startApp(config, log, {
+    statePrefix: `test:${randomBytes(6).toString('hex')}:`,
+    ...options,
+  });
   return {
     app,
     casapay: app.simulators.get('CASAPAY') as CasaPaySimulator,
