@@ -65,8 +65,13 @@ export class WebhookIngest {
     if (!event) return { status: 200, body: { received: true, ignored: true } };
     const id = `${provider}:${event.eventId}`;
     if (await events.seen(id)) return { status: 200, body: { received: true, duplicate: true } };
-    const [verdict] = await tracker.observe([event.payout], 'WEBHOOK', event.occurredAt.getTime());
-    if (verdict === 'change') count.applied++;
+    if ('payout' in event) {
+      const [verdict] = await tracker.observe([event.payout], 'WEBHOOK', event.occurredAt.getTime());
+      if (verdict === 'change') count.applied++;
+    } else {
+      // Verified, but without a snapshot: read the payout now (the poller records what it finds).
+      await events.schedule(`${provider}:${event.payoutId}`, now(), 0);
+    }
     // Marked once recorded: a delivery that failed before this point is processed again.
     await events.markSeen(id, DEDUPE_SECONDS);
     return { status: 200, body: { received: true } };

@@ -112,14 +112,21 @@ export interface ProviderCapabilities {
   notes: readonly string[];
 }
 
-/** A status change a verified webhook reports, with the payout as the event shows it. */
-export interface WebhookEvent {
+/**
+ * A status change a verified webhook reports: with the payout as the event shows it, or only the
+ * payout's id where the event carries no snapshot (the gateway then reads the payout at once).
+ */
+export type WebhookEvent = {
   /** The provider's event id: deliveries are deduplicated by it. */
   eventId: string;
-  payout: Payout;
-  /** When the provider says the change happened (orders events that arrive out of order). */
-  occurredAt: Date;
-}
+} & (
+  | {
+      payout: Payout;
+      /** When the provider says the change happened (orders events that arrive out of order). */
+      occurredAt: Date;
+    }
+  | { payoutId: string }
+);
 
 /** The sandbox simulator's own test-helper moves for a payout (sandbox mode only). */
 export interface SandboxDrive {

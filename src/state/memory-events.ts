@@ -104,6 +104,10 @@ export class MemoryEvents implements EventState {
   }
 
   async markSeen(key: string, ttlSeconds: number) {
-    this.marks.set(key, Date.now() + ttlSeconds * 1000);
+    const now = Date.now();
+    // Expired marks go when the map grows, so a long-running instance does not keep them all.
+    if (this.marks.size >= 10_000)
+      for (const [k, until] of this.marks) if (until <= now) this.marks.delete(k);
+    this.marks.set(key, now + ttlSeconds * 1000);
   }
 }

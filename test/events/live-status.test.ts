@@ -2,7 +2,7 @@
 // status ledger → the event log → subscribers over SSE (graphql-sse's client) and WebSocket
 // (graphql-ws's client). Payouts are moved by simulatePayoutStatus at the providers' simulators,
 // which then send their own signed webhooks to the gateway over real HTTP.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { print } from 'graphql';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,42 @@ describe.each(stateKinds())('live status through webhooks (%s)', (kind) => {
       });
       w.sub.close();
     });
+  });
+
+  it('reads the payout at once when a verified Mollie event carries only its id', async () => {
+    const payout = await createPayoutAt(t, 'MOLLIE');
+    const w = await watch(t, 'sse', { id: payout.id });
+    const secret = t.app.webhookSecrets.get('MOLLIE')!;
+    t.mollie.setWebhook(null); // the simulator's own full-payload events stay out of this test
+    try {
+      const res = await fetch(`${t.mollie.url}/v2/test-helpers/payouts/${payout.providerPayoutId}/advance`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.app.sandboxCredentials.get('MOLLIE')!.apiKey}` },
+      });
+      expect(res.status).toBe(200);
+      // A "simple" next-gen subscription: the event names the payout and embeds nothing.
+      const body = JSON.stringify({
+        resource: 'event',
+        id: `event_${randomBytes(8).toString('hex')}`,
+        type: 'payout.initiated',
+        entityId: payout.providerPayoutId,
+        createdAt: new Date().toISOString(),
+      });
+      const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+      const answer = await fetch(`${t.app.url}/webhooks/mollie`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mollie-signature': signature },
+        body,
+      });
+      expect(answer.status).toBe(200);
+      expect((await w.events(1))[0]).toMatchObject({
+        previousStatus: 'PENDING',
+        source: 'POLL',
+        sequence: 2,
+      });
+    } finally {
+      t.mollie.setWebhook({ url: `${t.app.url}/webhooks/mollie`, secret });
+    }
   });
 
   it('replays every event a disconnected subscriber missed, exactly once, then goes live', async () => {

@@ -148,8 +148,8 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     webhookEvent(body) {
       const event = eventSchema.parse(body);
       if (!event.type.startsWith('payout.')) return null;
-      // Full-payload subscriptions embed the payout; without it the event is only its id.
-      if (!event._embedded) throw new Error('Mollie payout event without its embedded payout');
+      // Full-payload subscriptions embed the payout; a simple one sends only its id.
+      if (!event._embedded) return { eventId: event.id, payoutId: event.entityId };
       return {
         eventId: event.id,
         payout: payout(payoutSchema.parse(event._embedded.entity)),

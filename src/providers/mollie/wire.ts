@@ -57,6 +57,7 @@ export const eventSchema = z.looseObject({
   resource: z.literal('event'),
   id: z.string(),
   type: z.string(),
+  entityId: z.string(),
   createdAt: z.string(),
   _embedded: z.looseObject({ entity: z.unknown() }).optional(),
 });
