@@ -48,6 +48,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 const PING_TIMEOUT_MS = 3000;
+const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 /** 'ok' or 'unavailable'; /readyz is unauthenticated, so the reason goes to the log only. */
 async function probe(name: string, check: () => Promise<void>, log: Logger): Promise<string> {
@@ -86,8 +87,14 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry, webhooks: WebhookI
           return endResponse(json(404, { error: 'no webhook endpoint for this provider' }));
         if (request.method !== 'POST')
           return endResponse(json(405, { error: 'POST only' }, { allow: 'POST' }));
+        // A public route: no provider sends a payout event anywhere near this size.
+        if (Number(request.headers.get('content-length') ?? 0) > MAX_WEBHOOK_BYTES)
+          return endResponse(json(413, { error: 'body too large' }));
+        const raw = await request.text();
+        if (Buffer.byteLength(raw) > MAX_WEBHOOK_BYTES)
+          return endResponse(json(413, { error: 'body too large' }));
         // Verified on the raw bytes (events/webhooks.ts); answered once recorded.
-        const answer = await webhooks.receive(name, await request.text(), request.headers);
+        const answer = await webhooks.receive(name, raw, request.headers);
         return endResponse(json(answer.status, answer.body));
       }
       if (url.pathname === '/graphql') {
@@ -273,10 +280,17 @@ function serveWebSockets(
           socket: ctx.extra.socket,
           params,
         });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // A syntax error ends this operation only, not the client's other subscriptions.
+          return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed.')];
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: params.operationName ?? null,
-          document: parse(params.query),
+          document,
           variableValues: params.variables ?? null,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },

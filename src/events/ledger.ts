@@ -42,7 +42,8 @@ export interface LedgerEntry extends LedgerChange {
   history: LedgerChange[];
 }
 
-export type Verdict = 'change' | 'repeat' | 'stale' | 'final';
+/** `conflict`: the compare-and-set kept losing to other writers; nothing was recorded. */
+export type Verdict = 'change' | 'repeat' | 'stale' | 'final' | 'conflict';
 
 export function decide(
   current: LedgerEntry | null,
@@ -51,9 +52,12 @@ export function decide(
 ): Verdict {
   if (!current) return 'change';
   if (next.status === current.status) return 'repeat';
+  // A move out of a final status is later by nature (a return after the payment), so no clock is
+  // consulted: a PAID a poll recorded in this millisecond must not hide a FAILED the provider
+  // stamped to the second.
   if (FINAL_STATUSES.has(current.status)) {
     const allowed = finalMoves.some(([from, to]) => from === current.status && to === next.status);
-    return allowed && next.occurredAt >= current.occurredAt ? 'change' : 'final';
+    return allowed ? 'change' : 'final';
   }
   const ahead = PROGRESS[next.status] - PROGRESS[current.status];
   if (ahead < 0) return 'stale';

@@ -74,7 +74,9 @@ export class Poller {
     if (!adapter?.getPayout) {
       // Disabled in this configuration: keep the payouts scheduled for when it is enabled again.
       for (const { id, attempts } of items)
-        await events.schedule(`${provider}:${id}`, tracker.nextPoll(provider, attempts + 1), attempts + 1);
+        await events.schedule(`${provider}:${id}`, tracker.nextPoll(provider, attempts + 1), attempts + 1, {
+          release: true,
+        });
       return;
     }
     const ids = items.map((i) => i.id);
@@ -94,11 +96,18 @@ export class Poller {
         }
         if (result instanceof Error) {
           log.warn({ payout: key, reason: result.message }, 'poller: poll failed; backing off');
-          return events.schedule(key, tracker.nextPoll(provider, attempts + 1), attempts + 1);
+          return events.schedule(key, tracker.nextPoll(provider, attempts + 1), attempts + 1, {
+            release: true,
+          });
         }
-        if (verdicts[found.indexOf(result)] === 'change') return; // the tracker rescheduled it
+        const verdict = verdicts[found.indexOf(result)];
+        // Not recorded (other writers kept winning): look again soon.
+        if (verdict === 'conflict')
+          return events.schedule(key, tracker.nextPoll(provider, 0), attempts, { release: true });
         if (FINAL_STATUSES.has(result.status)) return events.unschedule(payoutKey(result));
-        return events.schedule(key, tracker.nextPoll(provider, attempts + 1), attempts + 1);
+        // A change resets the backoff; no change lengthens it.
+        const next = verdict === 'change' ? 0 : attempts + 1;
+        return events.schedule(key, tracker.nextPoll(provider, next), next, { release: true });
       }),
     );
   }

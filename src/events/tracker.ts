@@ -15,7 +15,7 @@ import {
   type Verdict,
 } from './ledger.ts';
 
-/** A lost compare-and-set is re-read and decided again; this many times before giving up. */
+/** A lost compare-and-set is re-read and decided again; this many times before reporting a conflict. */
 const CAS_ATTEMPTS = 8;
 
 export const payoutKey = (p: { provider: ProviderName; providerPayoutId: string }) =>
@@ -101,7 +101,8 @@ export class StatusTracker {
         break;
       }
       if (attempt + 1 >= CAS_ATTEMPTS) {
-        log.warn({ payout: key, source }, 'status ledger: compare-and-set kept losing; observation dropped');
+        log.warn({ payout: key, source }, 'status ledger: compare-and-set kept losing; nothing recorded');
+        verdict = 'conflict';
         break;
       }
       // Another writer changed the entry first: decide again against what it wrote.

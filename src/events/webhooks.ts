@@ -67,10 +67,12 @@ export class WebhookIngest {
     if (await events.seen(id)) return { status: 200, body: { received: true, duplicate: true } };
     if ('payout' in event) {
       const [verdict] = await tracker.observe([event.payout], 'WEBHOOK', event.occurredAt.getTime());
+      // Not recorded: not marked either, and the provider is asked to deliver it again.
+      if (verdict === 'conflict') return { status: 503, body: { error: 'busy; deliver again' } };
       if (verdict === 'change') count.applied++;
     } else {
       // Verified, but without a snapshot: read the payout now (the poller records what it finds).
-      await events.schedule(`${provider}:${event.payoutId}`, now(), 0);
+      await events.schedule(`${provider}:${event.payoutId}`, now(), null);
     }
     // Marked once recorded: a delivery that failed before this point is processed again.
     await events.markSeen(id, DEDUPE_SECONDS);
@@ -88,7 +90,15 @@ export class WebhookIngest {
     }
     if (typeof payoutId !== 'string' || !payoutId || payoutId.length > 200)
       return { status: 400, body: { error: 'no payout id in the body' } };
-    await this.options.events.schedule(`${provider}:${payoutId}`, this.options.now(), 0, 'xx');
+    // Anyone can send this: it only brings forward a poll already scheduled, keeps the backoff
+    // count, and works once per the provider's first poll interval per payout.
+    const { events, tracker, now } = this.options;
+    const key = `${provider}:${payoutId}`;
+    if (!(await events.seen(`hint:${key}`))) {
+      const windowMs = tracker.nextPoll(provider, 0) - now();
+      await events.markSeen(`hint:${key}`, Math.max(1, Math.ceil(windowMs / 1000)));
+      await events.schedule(key, now(), null, { mode: 'xx' });
+    }
     return { status: 202, body: { received: true, verified: false, polling: true } };
   }
 }

@@ -308,8 +308,23 @@ export class GatewayService {
       (p) => p.providerPayoutId,
       (id) => this.registry.operation(adapter.name, 'getPayout')(id),
     );
-    await this.tracker.observe([created], 'MUTATION', this.now());
+    await this.record(created);
     return created;
+  }
+
+  /**
+   * The gateway's own change, into the ledger. The provider has made it already: a state failure
+   * here is logged, not reported as a failed mutation (a webhook or the next read records it).
+   */
+  private async record(payout: Payout): Promise<void> {
+    try {
+      await this.tracker.observe([payout], 'MUTATION', this.now());
+    } catch (error) {
+      this.options.log.error(
+        { payout: `${payout.provider}:${payout.providerPayoutId}`, reason: (error as Error).message },
+        'status ledger: a mutation’s change could not be recorded',
+      );
+    }
   }
 
   async createBankAccount(
@@ -377,7 +392,7 @@ export class GatewayService {
       );
     }
     const changed = await run(ref.provider, ref.id);
-    await this.tracker.observe([changed], 'MUTATION', this.now());
+    await this.record(changed);
     return changed;
   }
 

@@ -34,7 +34,7 @@ export class MemoryEvents implements EventState {
   readonly live = new CountingTarget();
   readonly entries = new Map<string, string>();
   readonly log: LogEntry[] = [];
-  readonly due = new Map<string, { dueMs: number; attempts: number }>();
+  readonly due = new Map<string, { dueMs: number; attempts: number; leaseEnd: number }>();
   private readonly marks = new Map<string, number>();
   private last = { ms: 0, n: 0 };
   /** The newest cursor trimmed away, if any. */
@@ -78,10 +78,20 @@ export class MemoryEvents implements EventState {
     return this.live.size;
   }
 
-  async schedule(member: string, dueMs: number, attempts: number, mode: 'set' | 'nx' | 'xx' = 'set') {
-    const exists = this.due.has(member);
-    if ((mode === 'nx' && exists) || (mode === 'xx' && !exists)) return;
-    this.due.set(member, { dueMs, attempts });
+  async schedule(
+    member: string,
+    dueMs: number,
+    attempts: number | null,
+    { mode = 'set', release = false }: { mode?: 'set' | 'nx' | 'xx'; release?: boolean } = {},
+  ) {
+    const current = this.due.get(member);
+    if ((mode === 'nx' && current) || (mode === 'xx' && !current)) return;
+    const leaseEnd = release ? 0 : (current?.leaseEnd ?? 0);
+    this.due.set(member, {
+      dueMs: leaseEnd > Date.now() ? Math.max(dueMs, leaseEnd) : dueMs,
+      attempts: attempts ?? current?.attempts ?? 0,
+      leaseEnd,
+    });
   }
 
   async unschedule(member: string) {
@@ -93,7 +103,7 @@ export class MemoryEvents implements EventState {
       .filter(([, d]) => d.dueMs <= nowMs)
       .sort((a, b) => a[1].dueMs - b[1].dueMs)
       .slice(0, limit);
-    for (const [, d] of claimed) d.dueMs = nowMs + leaseMs;
+    for (const [, d] of claimed) d.dueMs = d.leaseEnd = nowMs + leaseMs;
     return claimed.map(([member, d]) => ({ member, attempts: d.attempts }));
   }
 

@@ -18,23 +18,32 @@ local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'e', ARGV[4]
 redis.call('PUBLISH', ARGV[6], cjson.encode({ cursor = id, value = ARGV[4] }))
 return id`;
 
-// KEYS: schedule zset, attempts hash. ARGV: now, lease end, limit.
+// KEYS: schedule zset, attempts hash, lease hash. ARGV: now, lease end, limit.
 const CLAIM = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
 for _, member in ipairs(due) do
   redis.call('ZADD', KEYS[1], ARGV[2], member)
+  redis.call('HSET', KEYS[3], member, ARGV[2])
   out[#out + 1] = member
   out[#out + 1] = redis.call('HGET', KEYS[2], member) or '0'
 end
 return out`;
 
-// KEYS: schedule zset, attempts hash. ARGV: member, due, attempts, mode ('set' | 'NX' | 'XX').
+// KEYS: schedule zset, attempts hash, lease hash. ARGV: member, due, attempts ('' keeps them),
+// mode ('SET' | 'NX' | 'XX'), now, release ('1' | '0').
 const SCHEDULE = `
 local exists = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if (ARGV[4] == 'NX' and exists) or (ARGV[4] == 'XX' and not exists) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+local due = tonumber(ARGV[2])
+if ARGV[6] == '1' then
+  redis.call('HDEL', KEYS[3], ARGV[1])
+else
+  local lease = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0')
+  if lease > tonumber(ARGV[5]) and lease > due then due = lease end
+end
+redis.call('ZADD', KEYS[1], due, ARGV[1])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
 return 1`;
 
 type Listener = (event: CustomEvent<LogEntry>) => void;
@@ -44,7 +53,14 @@ export class RedisEvents implements EventState {
   readonly live: LiveTarget;
   private readonly target: ReturnType<typeof createRedisEventTarget>;
   private readonly listeners = new Set<Listener>();
-  private readonly keys: { ledger: string; log: string; due: string; attempts: string; seen: string };
+  private readonly keys: {
+    ledger: string;
+    log: string;
+    due: string;
+    attempts: string;
+    lease: string;
+    seen: string;
+  };
 
   constructor(
     private readonly redis: Redis,
@@ -59,6 +75,7 @@ export class RedisEvents implements EventState {
       log: `${prefix}events`,
       due: `${prefix}poll:due`,
       attempts: `${prefix}poll:attempts`,
+      lease: `${prefix}poll:lease`,
       seen: `${prefix}seen:`,
     };
     this.target = createRedisEventTarget({ publishClient: redis, subscribeClient: subscriber });
@@ -79,8 +96,26 @@ export class RedisEvents implements EventState {
    * is then live at once, so a replay that follows it cannot miss an event published meanwhile.
    */
   async start(): Promise<void> {
-    this.target.addEventListener(this.topic, () => {});
+    this.target.addEventListener(this.topic, (e: CustomEvent<LogEntry>) => {
+      this.lastHeard = e.detail.cursor;
+    });
     await this.subscriber.subscribe(this.topic);
+    // Pub/sub keeps nothing for a connection that is away: after a reconnect, what was committed
+    // meanwhile is read from the log and announced here as if it had been heard (subscriptions
+    // skip what they already have by cursor).
+    this.subscriber.on('ready', () => void this.catchUp());
+  }
+
+  private lastHeard: string | null = null;
+
+  private async catchUp(): Promise<void> {
+    if (this.lastHeard === null) return;
+    try {
+      for (const entry of await this.read(this.lastHeard, 10_000))
+        this.subscriber.emit('message', this.topic, JSON.stringify(entry));
+    } catch {
+      // Still reconnecting: the next 'ready' tries again.
+    }
   }
 
   async ledger(keys: readonly string[]) {
@@ -142,21 +177,40 @@ export class RedisEvents implements EventState {
     return this.listeners.size;
   }
 
-  async schedule(member: string, dueMs: number, attempts: number, mode: 'set' | 'nx' | 'xx' = 'set') {
-    const { due, attempts: tries } = this.keys;
-    await this.redis.eval(SCHEDULE, 2, due, tries, member, dueMs, attempts, mode.toUpperCase());
+  async schedule(
+    member: string,
+    dueMs: number,
+    attempts: number | null,
+    { mode = 'set', release = false }: { mode?: 'set' | 'nx' | 'xx'; release?: boolean } = {},
+  ) {
+    const { due, attempts: tries, lease } = this.keys;
+    await this.redis.eval(
+      SCHEDULE,
+      3,
+      due,
+      tries,
+      lease,
+      member,
+      dueMs,
+      attempts ?? '',
+      mode.toUpperCase(),
+      Date.now(),
+      release ? '1' : '0',
+    );
   }
 
   async unschedule(member: string) {
-    await this.redis.multi().zrem(this.keys.due, member).hdel(this.keys.attempts, member).exec();
+    const { due, attempts, lease } = this.keys;
+    await this.redis.multi().zrem(due, member).hdel(attempts, member).hdel(lease, member).exec();
   }
 
   async claimDue(nowMs: number, leaseMs: number, limit: number) {
     const flat = (await this.redis.eval(
       CLAIM,
-      2,
+      3,
       this.keys.due,
       this.keys.attempts,
+      this.keys.lease,
       nowMs,
       nowMs + leaseMs,
       limit,

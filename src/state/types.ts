@@ -81,10 +81,17 @@ export interface EventState {
   listenerCount(): number;
 
   /**
-   * Polls `member` at `dueMs` with its backoff `attempts`. `nx`: only when not yet scheduled;
-   * `xx`: only when already scheduled (a hint never schedules an unknown payout).
+   * Polls `member` at `dueMs` with its backoff `attempts` (null keeps the current count). `nx`: only
+   * when not yet scheduled; `xx`: only when already scheduled (a hint never schedules an unknown
+   * payout). While a claim's lease on `member` runs, the poll is not moved before the lease ends
+   * (one poller at a time), except by the claimer itself rescheduling after its poll (`release`).
    */
-  schedule(member: string, dueMs: number, attempts: number, mode?: 'set' | 'nx' | 'xx'): Promise<void>;
+  schedule(
+    member: string,
+    dueMs: number,
+    attempts: number | null,
+    options?: { mode?: 'set' | 'nx' | 'xx'; release?: boolean },
+  ): Promise<void>;
   unschedule(member: string): Promise<void>;
   /**
    * Members due by `nowMs`, at most `limit`, each claimed for `leaseMs` (moved past its lease) in one

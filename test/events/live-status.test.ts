@@ -10,6 +10,7 @@ import type { PayoutStatus, StatusChangedSubscription } from '../gql/graphql.ts'
 import { KEYS, startTestApp, stateKinds, type TestApp } from '../helpers/app.ts';
 import { createPayoutAt } from '../helpers/payouts.ts';
 import { subscribe, type Transport } from '../helpers/subscriptions.ts';
+import { encodeEvent } from '../../src/events/ledger.ts';
 import { SimulatePayoutStatus, StatusChanged } from './operations.ts';
 
 type Event = StatusChangedSubscription['payoutStatusChanged'];
@@ -115,7 +116,9 @@ describe.each(stateKinds())('live status through webhooks (%s)', (kind) => {
       const body = await event(payout.providerPayoutId, 'in_transit', Math.floor(Date.now() / 1000));
       const answers = await Promise.all([deliver(body), deliver(body)]);
       expect(answers.map((a) => a.status)).toEqual([200, 200]);
-      expect((await deliver(body)).status).toBe(200);
+      const again = await deliver(body);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ duplicate: true }); // known by its event id
       const [first] = await w.events(1);
       expect(first).toMatchObject({ status: 'PROCESSING', sequence: 2, source: 'WEBHOOK' });
       // A later, different delivery is the next event: nothing came in between.
@@ -237,27 +240,77 @@ describe.each(stateKinds())('live status through webhooks (%s)', (kind) => {
     const body = JSON.stringify({ query: QUERY, variables: { provider: 'CASAPAY' } });
     const before = t.app.state.events.listenerCount();
     for (let round = 0; round < 10; round++) {
-      const aborts = await Promise.all(
-        Array.from({ length: 100 }, async () => {
-          const abort = new AbortController();
-          const res = await fetch(`${t.app.url}/graphql`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${KEYS.readOnly}`,
-              'content-type': 'application/json',
-              accept: 'text/event-stream',
-            },
-            body,
-            signal: abort.signal,
-          });
-          expect(res.status).toBe(200);
-          return abort;
-        }),
-      );
-      await expect.poll(() => t.app.state.events.listenerCount()).toBe(before + 100);
-      aborts.forEach((a) => a.abort());
+      const open: { abort: AbortController; res?: Response }[] = [];
+      try {
+        await Promise.all(
+          Array.from({ length: 100 }, async () => {
+            const held: (typeof open)[number] = { abort: new AbortController() };
+            open.push(held);
+            // The response is held until the abort: an unread body that is collected would end the
+            // subscription on its own and hide what this test is about.
+            held.res = await fetch(`${t.app.url}/graphql`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${KEYS.readOnly}`,
+                'content-type': 'application/json',
+                accept: 'text/event-stream',
+              },
+              body,
+              signal: held.abort.signal,
+            });
+            expect(held.res.status).toBe(200);
+          }),
+        );
+        await expect.poll(() => t.app.state.events.listenerCount()).toBe(before + 100);
+      } finally {
+        open.forEach((o) => o.abort.abort());
+      }
       await expect.poll(() => t.app.state.events.listenerCount()).toBe(before);
     }
+  });
+
+  it('replays a long backlog in full, waiting for the client', async () => {
+    // 1,100 events written straight into the log (more than a stream buffers), then read over SSE.
+    const from = await t.app.state.events.head();
+    const providerPayoutId = `po_backlog_${randomBytes(4).toString('hex')}`;
+    const payout = {
+      provider: 'CASAPAY',
+      providerPayoutId,
+      status: 'PENDING',
+      providerStatus: 'pending',
+      amount: null,
+      description: null,
+      method: null,
+      destinationId: null,
+      failure: null,
+      expectedArrivalAt: null,
+      createdAt: new Date(),
+      updatedAt: null,
+      metadata: null,
+      statusHistory: [],
+    } as const;
+    for (let s = 1; s <= 1100; s++) {
+      const status = s % 2 ? 'PENDING' : 'ON_HOLD';
+      await t.app.state.events.commit(
+        `CASAPAY:${providerPayoutId}`,
+        s - 1,
+        JSON.stringify({ sequence: s, status, history: [] }),
+        encodeEvent({
+          provider: 'CASAPAY',
+          providerPayoutId,
+          sequence: s,
+          previousStatus: null,
+          status,
+          occurredAt: Date.now(),
+          source: 'POLL',
+          payout: { ...payout, status, statusHistory: [] },
+        }),
+      );
+    }
+    const id = Buffer.from(`Payout:CASAPAY:${providerPayoutId}`).toString('base64');
+    const w = await watch(t, 'sse', { id, after: from ?? '0-0' });
+    const events = await w.events(1100);
+    expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: 1100 }, (_, i) => i + 1));
   });
 
   it('asks for payouts:read when subscribing, and a WebSocket for a valid key', async () => {

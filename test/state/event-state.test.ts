@@ -81,11 +81,11 @@ describe.each(stateKinds())('event state (%s)', (kind) => {
     const [a, b] = [key(), key()];
     const now = Date.now();
     await state.events.schedule(a, now + 60_000, 3);
-    await state.events.schedule(a, now - 1, 0, 'nx'); // already scheduled: unchanged
-    await state.events.schedule(b, now - 1, 0, 'xx'); // not scheduled: still not
+    await state.events.schedule(a, now - 1, 0, { mode: 'nx' }); // already scheduled: unchanged
+    await state.events.schedule(b, now - 1, 0, { mode: 'xx' }); // not scheduled: still not
     expect((await state.events.claimDue(now, 1000, 1000)).map((c) => c.member)).not.toContain(a);
     expect((await state.events.claimDue(now, 1000, 1000)).map((c) => c.member)).not.toContain(b);
-    await state.events.schedule(a, now - 1, 0, 'xx');
+    await state.events.schedule(a, now - 1, 0, { mode: 'xx' });
     expect((await state.events.claimDue(now, 1000, 1000)).map((c) => c.member)).toContain(a);
     await state.events.unschedule(a);
   });
@@ -136,6 +136,32 @@ describe.runIf(stateKinds().includes('redis'))('live announcements on Redis', ()
     } finally {
       probe.disconnect();
       await state.close();
+    }
+  });
+});
+
+describe.runIf(stateKinds().includes('redis'))('a Redis subscriber connection that drops', () => {
+  it('hears, after reconnecting, what was committed while it was away', async () => {
+    const prefix = `test:${randomBytes(6).toString('hex')}:`;
+    const listening = await createRedisState(inject('redisUrl'), prefix);
+    const writer = await createRedisState(inject('redisUrl'), prefix);
+    const probe = new Redis(inject('redisUrl'));
+    try {
+      const heard: string[] = [];
+      listening.events.live.addEventListener(listening.events.topic, (e) => heard.push(e.detail.value));
+      await writer.events.commit('CASAPAY:po_drop', 0, value(1), 'before');
+      await expect.poll(() => heard).toEqual(['before']);
+      // Kill every pub/sub connection under this prefix's channel and write while they are gone.
+      await probe.client('KILL', 'TYPE', 'pubsub');
+      await writer.events.commit('CASAPAY:po_drop', 1, value(2), 'during-1');
+      await writer.events.commit('CASAPAY:po_drop', 2, value(3), 'during-2');
+      await expect.poll(() => heard, { timeout: 5000 }).toEqual(['before', 'during-1', 'during-2']);
+      await writer.events.commit('CASAPAY:po_drop', 3, value(4), 'after');
+      await expect.poll(() => heard.at(-1)).toBe('after');
+      expect(heard.filter((h) => h.startsWith('during'))).toEqual(['during-1', 'during-2']);
+    } finally {
+      probe.disconnect();
+      await Promise.all([listening.close(), writer.close()]);
     }
   });
 });
