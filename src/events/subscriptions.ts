@@ -18,6 +18,17 @@ export interface EventFilter {
 }
 
 const REPLAY_PAGE = 500;
+
+/**
+ * Every listener of one announcement gets the same entry object: it is decoded once for all of
+ * them, not once per subscriber (the payout snapshot is read, never changed, by resolvers).
+ */
+const decoded = new WeakMap<LogEntry, StatusEvent>();
+function decodeOnce(entry: LogEntry): StatusEvent {
+  let event = decoded.get(entry);
+  if (!event) decoded.set(entry, (event = decodeEvent(entry.value)));
+  return event;
+}
 /**
  * Live events a subscriber may leave unread. Past it the subscription ends with an error naming
  * the last cursor it received, so a stalled client costs bounded memory and can resume with `after`.
@@ -60,7 +71,7 @@ export async function statusEvents(
     const accept = (entry: LogEntry): DeliveredEvent | null => {
       if (last !== null && compareCursors(entry.cursor, last) <= 0) return null;
       last = entry.cursor;
-      const event = decodeEvent(entry.value);
+      const event = decodeOnce(entry);
       return matches(event) ? { ...event, cursor: entry.cursor } : null;
     };
     const listener = (message: CustomEvent<LogEntry>) => {
