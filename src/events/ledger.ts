@@ -43,6 +43,15 @@ export interface LedgerEntry extends LedgerChange {
 }
 
 /** `conflict`: the compare-and-set kept losing to other writers; nothing was recorded. */
+/** Whether a provider really moves a payout from the final status `from` to `to` (a late return). */
+export function movesFromFinal(
+  finalMoves: readonly (readonly [PayoutStatus, PayoutStatus])[],
+  from: PayoutStatus,
+  to: PayoutStatus,
+): boolean {
+  return finalMoves.some(([f, t]) => f === from && t === to);
+}
+
 export type Verdict = 'change' | 'repeat' | 'stale' | 'final' | 'conflict';
 
 export function decide(
@@ -55,10 +64,8 @@ export function decide(
   // A move out of a final status is later by nature (a return after the payment), so no clock is
   // consulted: a PAID a poll recorded in this millisecond must not hide a FAILED the provider
   // stamped to the second.
-  if (FINAL_STATUSES.has(current.status)) {
-    const allowed = finalMoves.some(([from, to]) => from === current.status && to === next.status);
-    return allowed ? 'change' : 'final';
-  }
+  if (FINAL_STATUSES.has(current.status))
+    return movesFromFinal(finalMoves, current.status, next.status) ? 'change' : 'final';
   const ahead = PROGRESS[next.status] - PROGRESS[current.status];
   if (ahead < 0) return 'stale';
   if (ahead === 0 && next.occurredAt < current.occurredAt) return 'stale';

@@ -3,13 +3,14 @@
 // instances on one Redis each payout is polled by one of them at a time; an instance that dies
 // mid-poll lets its lease lapse and another takes the payout over.
 import { NotFoundError } from '../domain/errors.ts';
+import { nodeKey, parseNodeKey } from '../domain/ids.ts';
 import type { Payout } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import type { Logger } from '../providers/types.ts';
 import type { AdapterRegistry } from '../services/registry.ts';
 import type { EventState } from '../state/types.ts';
 import { FINAL_STATUSES } from './ledger.ts';
-import { payoutKey, splitPayoutKey, type StatusTracker } from './tracker.ts';
+import type { StatusTracker } from './tracker.ts';
 
 export interface PollerOptions {
   events: EventState;
@@ -61,7 +62,7 @@ export class Poller {
     const due = await events.claimDue(this.now(), leaseMs, batch);
     const byProvider = new Map<ProviderName, { id: string; attempts: number }[]>();
     for (const { member, attempts } of due) {
-      const { provider, id } = splitPayoutKey(member);
+      const { provider, id } = parseNodeKey(member);
       byProvider.set(provider, [...(byProvider.get(provider) ?? []), { id, attempts }]);
     }
     await Promise.all([...byProvider].map(([provider, items]) => this.poll(provider, items)));
@@ -74,7 +75,7 @@ export class Poller {
     if (!adapter?.getPayout) {
       // Disabled in this configuration: keep the payouts scheduled for when it is enabled again.
       for (const { id, attempts } of items)
-        await events.schedule(`${provider}:${id}`, tracker.nextPoll(provider, attempts + 1), attempts + 1, {
+        await events.schedule(nodeKey(provider, id), tracker.nextPoll(provider, attempts + 1), attempts + 1, {
           release: true,
         });
       return;
@@ -89,7 +90,7 @@ export class Poller {
     await Promise.all(
       results.map(async (result, i) => {
         const { id, attempts } = items[i]!;
-        const key = `${provider}:${id}`;
+        const key = nodeKey(provider, id);
         if (result instanceof NotFoundError) {
           log.warn({ payout: key }, 'poller: the provider no longer knows this payout; stopped polling it');
           return events.unschedule(key);
@@ -104,7 +105,7 @@ export class Poller {
         // Not recorded (other writers kept winning): look again soon.
         if (verdict === 'conflict')
           return events.schedule(key, tracker.nextPoll(provider, 0), attempts, { release: true });
-        if (FINAL_STATUSES.has(result.status)) return events.unschedule(payoutKey(result));
+        if (FINAL_STATUSES.has(result.status)) return events.unschedule(key);
         // A change resets the backoff; no change lengthens it.
         const next = verdict === 'change' ? 0 : attempts + 1;
         return events.schedule(key, tracker.nextPoll(provider, next), next, { release: true });

@@ -1,6 +1,7 @@
 // Every observed payout status goes through here: one compare-and-set per payout in the ledger, a
 // log entry (and a live announcement) for each real change, and the poll schedule kept in step:
 // a payout that is not final stays scheduled, a final one leaves it.
+import { nodeKey } from '../domain/ids.ts';
 import type { Payout, PayoutStatusChange } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import type { Logger, ProviderCapabilities } from '../providers/types.ts';
@@ -18,13 +19,8 @@ import {
 /** A lost compare-and-set is re-read and decided again; this many times before reporting a conflict. */
 const CAS_ATTEMPTS = 8;
 
-export const payoutKey = (p: { provider: ProviderName; providerPayoutId: string }) =>
-  `${p.provider}:${p.providerPayoutId}`;
-
-export function splitPayoutKey(key: string): { provider: ProviderName; id: string } {
-  const at = key.indexOf(':');
-  return { provider: key.slice(0, at) as ProviderName, id: key.slice(at + 1) };
-}
+/** The ledger and the poll schedule key a payout by its node key ("CASAPAY:po_…"). */
+const payoutKey = (p: Payout) => nodeKey(p.provider, p.providerPayoutId);
 
 export interface TrackerOptions {
   events: EventState;

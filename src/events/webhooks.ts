@@ -6,6 +6,7 @@
 //
 // A provider whose deliveries cannot be verified (Token.io: no published key) gets no say over
 // statuses: its delivery only moves an already-scheduled poll of that payout to now.
+import { nodeKey } from '../domain/ids.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import type { Logger } from '../providers/types.ts';
 import type { AdapterRegistry } from '../services/registry.ts';
@@ -72,7 +73,7 @@ export class WebhookIngest {
       if (verdict === 'change') count.applied++;
     } else {
       // Verified, but without a snapshot: read the payout now (the poller records what it finds).
-      await events.schedule(`${provider}:${event.payoutId}`, now(), null);
+      await events.schedule(nodeKey(provider, event.payoutId), now(), null);
     }
     // Marked once recorded: a delivery that failed before this point is processed again.
     await events.markSeen(id, DEDUPE_SECONDS);
@@ -93,7 +94,7 @@ export class WebhookIngest {
     // Anyone can send this: it only brings forward a poll already scheduled, keeps the backoff
     // count, and works once per the provider's first poll interval per payout.
     const { events, tracker, now } = this.options;
-    const key = `${provider}:${payoutId}`;
+    const key = nodeKey(provider, payoutId);
     if (!(await events.seen(`hint:${key}`))) {
       const windowMs = tracker.nextPoll(provider, 0) - now();
       await events.markSeen(`hint:${key}`, Math.max(1, Math.ceil(windowMs / 1000)));

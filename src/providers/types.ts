@@ -136,6 +136,13 @@ export interface SandboxDrive {
   fail?(id: string): Promise<Payout>;
 }
 
+/** The drive of a simulator whose test helpers both advance and fail a payout by id. */
+export function testHelperDrive(
+  step: (id: string, step: 'advance' | 'fail') => Promise<Payout>,
+): SandboxDrive {
+  return { advance: (id) => step(id, 'advance'), fail: (id) => step(id, 'fail') };
+}
+
 export interface PayoutProviderAdapter {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;

@@ -10,10 +10,10 @@ import {
   UnsupportedOperationError,
   ValidationError,
 } from '../domain/errors.ts';
-import { decodeGlobalId, parseNodeKey } from '../domain/ids.ts';
+import { decodeGlobalId, nodeKey, parseNodeKey } from '../domain/ids.ts';
 import { parseAmount } from '../domain/money.ts';
 import type { Payout, PayoutAction, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
-import { FINAL_STATUSES } from '../events/ledger.ts';
+import { FINAL_STATUSES, movesFromFinal } from '../events/ledger.ts';
 import { statusEvents, type DeliveredEvent, type EventFilter } from '../events/subscriptions.ts';
 import { StatusTracker } from '../events/tracker.ts';
 import type { ProviderName } from '../domain/provider.ts';
@@ -321,7 +321,7 @@ export class GatewayService {
       await this.tracker.observe([payout], 'MUTATION', this.now());
     } catch (error) {
       this.options.log.error(
-        { payout: `${payout.provider}:${payout.providerPayoutId}`, reason: (error as Error).message },
+        { payout: nodeKey(payout.provider, payout.providerPayoutId), reason: (error as Error).message },
         'status ledger: a mutation’s change could not be recorded',
       );
     }
@@ -421,10 +421,7 @@ export class GatewayService {
       );
     for (let steps = 0; payout.status !== target; steps++) {
       const late = this.registry.get(ref.provider).capabilities.terminalMoves;
-      if (
-        FINAL_STATUSES.has(payout.status) &&
-        !late.some(([from, to]) => from === payout.status && to === target)
-      )
+      if (FINAL_STATUSES.has(payout.status) && !movesFromFinal(late, payout.status, target))
         throw stuck('and that is final.');
       if (steps >= 8) throw stuck('after 8 steps of its sandbox outcome.');
       try {

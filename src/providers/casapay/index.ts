@@ -8,7 +8,13 @@ import { startCasaPaySimulator } from '../../sandbox/casapay/index.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
 import { fillPage } from '../paging.ts';
-import type { PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
+import {
+  testHelperDrive,
+  type PageQuery,
+  type PayoutFilter,
+  type PayoutProviderAdapter,
+  type ProviderCapabilities,
+} from '../types.ts';
 import { CasaPayClient, type ListParams } from './client.ts';
 import { toBalances, toBankAccount, toPayout, wireStatusesFor } from './mapper.ts';
 import { eventSchema, payoutSchema } from './wire.ts';
@@ -105,12 +111,7 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
       };
     },
     ...(settings.sandbox
-      ? {
-          sandbox: {
-            advance: async (id: string) => payout(await client.testHelper(id, 'advance')),
-            fail: async (id: string) => payout(await client.testHelper(id, 'fail')),
-          },
-        }
+      ? { sandbox: testHelperDrive(async (id, step) => payout(await client.testHelper(id, step))) }
       : {}),
     async createPayout(cmd) {
       const amount = cmd.amount!; // REQUIRED by the capabilities; the service enforces it.

@@ -9,7 +9,14 @@ import { startMollieSimulator } from '../../sandbox/mollie/index.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
 import { fillPage } from '../paging.ts';
-import type { Page, PageQuery, PayoutFilter, PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
+import {
+  testHelperDrive,
+  type Page,
+  type PageQuery,
+  type PayoutFilter,
+  type PayoutProviderAdapter,
+  type ProviderCapabilities,
+} from '../types.ts';
 import { MAX_LIMIT, MollieClient, type ListParams } from './client.ts';
 import { mollieIdempotencyKey, toBalance, toBankAccount, toPayout, toWireAmount } from './mapper.ts';
 import { SIGNATURE_HEADER, verifyMollieSignature } from './webhooks.ts';
@@ -157,12 +164,7 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
       };
     },
     ...(settings.sandbox
-      ? {
-          sandbox: {
-            advance: async (id: string) => payout(await client.testHelper(id, 'advance')),
-            fail: async (id: string) => payout(await client.testHelper(id, 'fail')),
-          },
-        }
+      ? { sandbox: testHelperDrive(async (id, step) => payout(await client.testHelper(id, step))) }
       : {}),
     listBalances: async () => (await listAllBalances()).map(toBalance),
     getBalance: async (id) => toBalance(await client.getBalance(id)),

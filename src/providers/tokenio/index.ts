@@ -9,7 +9,7 @@ import { startTokenioSimulator } from '../../sandbox/tokenio/index.ts';
 import { canonicalJson } from '../../util/json.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
-import type { PayoutProviderAdapter, ProviderCapabilities } from '../types.ts';
+import { testHelperDrive, type PayoutProviderAdapter, type ProviderCapabilities } from '../types.ts';
 import { BeneficiaryVault, toBankAccount, toVerification, validateBeneficiary } from './beneficiaries.ts';
 import { MAX_LIMIT, TokenioClient } from './client.ts';
 import { listPayoutPage } from './list.ts';
@@ -123,12 +123,7 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
     name: 'TOKENIO',
     capabilities: TOKENIO_CAPABILITIES,
     ...(settings.sandbox
-      ? {
-          sandbox: {
-            advance: async (id: string) => one(await client.testHelper(id, 'advance')),
-            fail: async (id: string) => one(await client.testHelper(id, 'fail')),
-          },
-        }
+      ? { sandbox: testHelperDrive(async (id, step) => one(await client.testHelper(id, step))) }
       : {}),
 
     async createPayout(cmd) {
