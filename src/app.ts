@@ -87,8 +87,13 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
   const secrets = new Map<ProviderName, string>();
   const deps = {
     log,
-    timeoutMs: config.PROVIDER_TIMEOUT_MS,
-    retries: config.PROVIDER_RETRIES,
+    transport: {
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+      retries: config.PROVIDER_RETRIES,
+      breakerThreshold: config.PROVIDER_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: config.PROVIDER_BREAKER_HALF_OPEN_MS,
+      maxConcurrency: config.PROVIDER_MAX_CONCURRENCY,
+    },
     records: state.records,
     vault: new Vault(vaultKey(config, log)),
   };
@@ -127,10 +132,22 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
       config.PROVIDER_RETRIES +
       10,
     digest: (text) => deps.vault.digest(text),
+    idempotencyRetentionSeconds: Math.round(config.GATEWAY_IDEMPOTENCY_RETENTION_HOURS * 3600),
+    // A provider still working on a create whose answer was lost shows it well within this.
+    doubtSettleMs: Math.max(250, 2 * config.PROVIDER_TIMEOUT_MS),
     sandbox: config.GATEWAY_MODE === 'sandbox',
     trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
     pollScale: config.GATEWAY_POLL_SCALE,
     poller: options.noPoller ? false : pollerSettings(config),
+    limits: {
+      maxDepth: config.GATEWAY_MAX_DEPTH,
+      maxAliases: config.GATEWAY_MAX_ALIASES,
+      maxTokens: config.GATEWAY_MAX_TOKENS,
+      maxCost: config.GATEWAY_MAX_COST,
+      maxDirectives: config.GATEWAY_MAX_DIRECTIVES,
+      rateLimit: config.GATEWAY_RATE_LIMIT,
+      rateLimitWindowMs: config.GATEWAY_RATE_LIMIT_WINDOW_MS,
+    },
     ...(options.now ? { now: options.now } : {}),
   });
   const url = await gateway.listen(config.PORT, config.HOST);

@@ -2,6 +2,7 @@
 // variable. Each provider contributes its own variables (see providers/<name>/index.ts).
 import { z } from 'zod';
 import { SCOPES } from './context.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
 import { parseVaultKey } from './state/vault.ts';
 
@@ -45,8 +46,37 @@ const base = {
   GATEWAY_POLL_SCALE: z.coerce.number().min(0.0001).max(100).default(1),
   /** Status events the log keeps for `after` replays (Redis trims approximately). */
   GATEWAY_EVENT_LOG_MAX_LENGTH: z.coerce.number().int().min(100).default(100_000),
+  /** GraphQL abuse limits per operation (limits.ts); the defaults admit GraphiQL and every test. */
+  GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxDepth),
+  GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxAliases),
+  GATEWAY_MAX_TOKENS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxTokens),
+  GATEWAY_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxCost),
+  GATEWAY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxDirectives),
+  /** Requests per API key per window, across instances when state is in Redis; 0 turns it off. */
+  GATEWAY_RATE_LIMIT: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.rateLimit),
+  GATEWAY_RATE_LIMIT_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(DEFAULT_LIMITS.rateLimitWindowMs),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PROVIDER_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Consecutive failures (no answer, 5xx) that open a provider's circuit. */
+  PROVIDER_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open circuit refuses calls before one is let through to test the provider. */
+  PROVIDER_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  /** Requests in flight per provider; as many again may wait, the rest are refused at once. */
+  PROVIDER_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  /**
+   * How long a create's outcome stays under its idempotencyKey. Longer than any provider's own
+   * window (CasaPay's and Mollie's are 24 hours), so a late retry is still answered by the gateway.
+   */
+  GATEWAY_IDEMPOTENCY_RETENTION_HOURS: z.coerce
+    .number()
+    .min(25)
+    .max(24 * 365)
+    .default(7 * 24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 };
 

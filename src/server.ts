@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, maskError, shouldRenderGraphiQL, type Plugin } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -13,6 +14,14 @@ import { GatewayError, ValidationError } from './domain/errors.ts';
 import { isProviderName, type ProviderName } from './domain/provider.ts';
 import { Poller } from './events/poller.ts';
 import { WebhookIngest, type WebhookVerifier } from './events/webhooks.ts';
+import {
+  DEFAULT_LIMITS,
+  hideSuggestions,
+  hideVariableValues,
+  limitPlugins,
+  RateLimiter,
+  type GatewayLimits,
+} from './limits.ts';
 import { schema } from './schema/index.ts';
 import { GatewayService } from './services/gateway.ts';
 import { AdapterRegistry } from './services/registry.ts';
@@ -31,6 +40,10 @@ export interface GatewayDeps {
   log: Logger;
   /** See ServiceOptions.leaseSeconds. */
   idempotencyLeaseSeconds: number;
+  /** See ServiceOptions.retentionSeconds. */
+  idempotencyRetentionSeconds: number;
+  /** See ServiceOptions.doubtSettleMs. */
+  doubtSettleMs: number;
   /** See ServiceOptions.digest. */
   digest?: (text: string) => string;
   /** See ServiceOptions.sandbox. */
@@ -41,6 +54,8 @@ export interface GatewayDeps {
   pollScale: number;
   /** The poller (events/poller.ts); off for an instance that must not poll (some tests). */
   poller: false | { tickMs: number; leaseMs: number };
+  /** GraphQL abuse limits (limits.ts); DEFAULT_LIMITS when not given. */
+  limits?: GatewayLimits;
   now?: () => number;
 }
 
@@ -64,7 +79,12 @@ async function probe(name: string, check: () => Promise<void>, log: Logger): Pro
   }
 }
 
-function routes(deps: GatewayDeps, registry: AdapterRegistry, webhooks: WebhookIngest): Plugin {
+function routes(
+  deps: GatewayDeps,
+  registry: AdapterRegistry,
+  webhooks: WebhookIngest,
+  limiter: RateLimiter,
+): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
@@ -99,7 +119,8 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry, webhooks: WebhookI
       }
       if (url.pathname === '/graphql') {
         if (deps.graphiql && shouldRenderGraphiQL(request)) return;
-        if (!deps.apiKeys.authenticate(request.headers.get('authorization'))) {
+        const principal = deps.apiKeys.authenticate(request.headers.get('authorization'));
+        if (!principal) {
           return endResponse(
             json(
               401,
@@ -112,6 +133,17 @@ function routes(deps: GatewayDeps, registry: AdapterRegistry, webhooks: WebhookI
                 ],
               },
               { 'www-authenticate': 'Bearer' },
+            ),
+          );
+        }
+        // Counted before parsing, so a refused request costs one state round trip and nothing more.
+        const retryAfter = await limiter.check(principal.id);
+        if (retryAfter !== null) {
+          return endResponse(
+            json(
+              429,
+              { errors: [limiter.error(retryAfter).toJSON()] },
+              { 'retry-after': String(retryAfter) },
             ),
           );
         }
@@ -153,6 +185,8 @@ function exposeGatewayErrors(error: unknown, message: string, isDev?: boolean): 
       extensions: {
         code: original.code,
         ...(original instanceof ValidationError ? { field: original.field } : {}),
+        // Which provider failed (ProviderUnavailableError, ProviderRejectedError).
+        ...('provider' in original ? { provider: original.provider } : {}),
       },
     });
   }
@@ -164,6 +198,8 @@ export function createGateway(deps: GatewayDeps) {
   const now = deps.now ?? Date.now;
   const gateway = new GatewayService(registry, deps.state, {
     leaseSeconds: deps.idempotencyLeaseSeconds,
+    retentionSeconds: deps.idempotencyRetentionSeconds,
+    doubtSettleMs: deps.doubtSettleMs,
     log: deps.log,
     sandbox: deps.sandbox ?? false,
     pollScale: deps.pollScale,
@@ -183,6 +219,7 @@ export function createGateway(deps: GatewayDeps) {
         events: deps.state.events,
         registry,
         tracker: gateway.tracker,
+        doubts: gateway.idempotency,
         log: deps.log,
         tickMs: deps.poller.tickMs,
         leaseMs: deps.poller.leaseMs,
@@ -196,12 +233,29 @@ export function createGateway(deps: GatewayDeps) {
     granted: new WeakSet(),
     clientIp,
   });
+  const limits = deps.limits ?? DEFAULT_LIMITS;
+  const limiter = new RateLimiter(deps.state.rateLimits, limits, deps.log);
   const yoga = createYoga<object, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: deps.graphiql ? { title: 'Payout Gateway (sandbox)', ...deps.graphiql } : false,
-    maskedErrors: { maskError: exposeGatewayErrors },
+    graphiql: deps.graphiql
+      ? {
+          title: 'Payout Gateway (sandbox)',
+          ...deps.graphiql,
+          // GraphiQL subscribes over SSE with GET, which the CSRF check below wants a header on.
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+        }
+      : false,
+    // One operation per request (yoga's default, stated): a JSON array body is refused with 400, so
+    // no one request can carry many operations past the per-operation limits and the rate limit.
+    batching: false,
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        const shown = hideVariableValues(exposeGatewayErrors(error, message, isDev));
+        return deps.sandbox ? shown : hideSuggestions(shown);
+      },
+    },
     // Masked errors reach the operator's log in full; clients see only "Unexpected error.".
     logging: {
       debug: () => {},
@@ -209,7 +263,13 @@ export function createGateway(deps: GatewayDeps) {
       warn: (...args: unknown[]) => deps.log.warn({ detail: args }, 'graphql warning'),
       error: (...args: unknown[]) => deps.log.error({ err: args[0], detail: args.slice(1) }, 'graphql error'),
     },
-    plugins: [routes(deps, registry, webhooks)],
+    plugins: [
+      routes(deps, registry, webhooks, limiter),
+      // A GET, or a POST a browser form could send (form or text/plain), must carry
+      // `x-graphql-yoga-csrf`: such a request cannot be forged cross-site without a CORS preflight.
+      useCSRFPrevention(),
+      ...limitPlugins(limits, !deps.sandbox),
+    ],
     context: (initial: {
       request?: Request;
       req?: IncomingMessage;
@@ -234,7 +294,7 @@ export function createGateway(deps: GatewayDeps) {
     async listen(port: number, host: string): Promise<string> {
       server = createServer(yoga);
       sockets = new WebSocketServer({ server, path: '/graphql' });
-      serveWebSockets(yoga, sockets, deps);
+      serveWebSockets(yoga, sockets, deps, limiter);
       await new Promise<void>((resolve) => server!.listen(port, host, resolve));
       const { port: bound } = server.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
@@ -266,6 +326,7 @@ function serveWebSockets(
   yoga: ReturnType<typeof createYoga<object, GatewayContext>>,
   sockets: WebSocketServer,
   deps: GatewayDeps,
+  limiter: RateLimiter,
 ) {
   type Root = { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
   useServer(
@@ -274,6 +335,10 @@ function serveWebSockets(
       execute: (args) => (args.rootValue as Root).execute(args) as never,
       subscribe: (args) => (args.rootValue as Root).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
+        // Each operation on a socket counts as one request of its key (onConnect checked the key).
+        const principal = deps.apiKeys.authenticate(authorizationParam(ctx.connectionParams));
+        const retryAfter = principal ? await limiter.check(principal.id) : null;
+        if (retryAfter !== null) return [limiter.error(retryAfter)];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -8,7 +8,12 @@ import { loadConfig } from '../src/config.ts';
 describe('loadConfig', () => {
   it('defaults to sandbox mode on port 4000 with in-memory state', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 4000, GATEWAY_MODE: 'sandbox', PROVIDER_TIMEOUT_MS: 10_000 });
+    expect(c).toMatchObject({
+      PORT: 4000,
+      GATEWAY_MODE: 'sandbox',
+      PROVIDER_TIMEOUT_MS: 10_000,
+      GATEWAY_IDEMPOTENCY_RETENTION_HOURS: 168,
+    });
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.GATEWAY_API_KEYS).toBeUndefined();
   });
@@ -25,6 +30,10 @@ describe('loadConfig', () => {
     [{ CASAPAY_BASE_URL: 'api.casapay.com' }, 'CASAPAY_BASE_URL'],
     [{ MOLLIE_API_KEY: 'sk_test_123' }, 'MOLLIE_API_KEY'],
     [{ PROVIDER_TIMEOUT_MS: '5' }, 'PROVIDER_TIMEOUT_MS'],
+    // Not shorter than a provider's own idempotency window (24 hours at CasaPay and Mollie).
+    [{ GATEWAY_IDEMPOTENCY_RETENTION_HOURS: '24' }, 'GATEWAY_IDEMPOTENCY_RETENTION_HOURS'],
+    [{ PROVIDER_BREAKER_THRESHOLD: '0' }, 'PROVIDER_BREAKER_THRESHOLD'],
+    [{ PROVIDER_MAX_CONCURRENCY: '0' }, 'PROVIDER_MAX_CONCURRENCY'],
     [{ GATEWAY_VAULT_KEY: 'too-short' }, 'GATEWAY_VAULT_KEY'],
     [{ GATEWAY_VAULT_KEY: Buffer.alloc(16).toString('base64') }, 'GATEWAY_VAULT_KEY'],
     [{ TOKENIO_MEMBER_ID: 'member-1' }, 'TOKENIO_MEMBER_ID'],

@@ -55,11 +55,41 @@ export class ProviderRejectedError extends GatewayError {
   }
 }
 
-/** Timeouts, 429s, 5xx, refused connections: the request may be retried with the same idempotency key. */
+/** Timeouts, 429s, 5xx, refused connections, an open circuit: retrying with the same idempotency key is safe. */
 export class ProviderUnavailableError extends GatewayError {
   readonly code = 'PROVIDER_UNAVAILABLE';
+  /**
+   * The request may have been carried out: it was sent and then no readable answer came (a
+   * timeout, a dropped connection, a 500/502/504, a body that is not what the provider sends). A
+   * create that ends so is looked up before anything else happens.
+   */
+  readonly inDoubt: boolean;
   constructor(
     readonly provider: ProviderName,
+    message: string,
+    options: { inDoubt?: boolean } = {},
+  ) {
+    super(message);
+    this.inDoubt = options.inDoubt ?? false;
+  }
+}
+
+/** The idempotencyKey was used before with a different request. */
+export class IdempotencyConflictError extends GatewayError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  readonly field = 'idempotencyKey';
+}
+
+/**
+ * A create was sent, its answer was lost, and the provider could not yet say whether the payout
+ * exists. The gateway keeps looking (the poller); repeating the request with the same
+ * idempotencyKey returns the payout once it is known, and never creates a second one.
+ */
+export class PayoutInDoubtError extends GatewayError {
+  readonly code = 'PAYOUT_IN_DOUBT';
+  constructor(
+    readonly provider: ProviderName,
+    readonly idempotencyKey: string,
     message: string,
   ) {
     super(message);

@@ -24,6 +24,13 @@ export function encodeGlobalId(type: string, provider: ProviderName, id: string)
   return Buffer.from(`${type}:${nodeKey(provider, id)}`, 'utf8').toString('base64');
 }
 
+/**
+ * Every provider's ids are short printable ASCII. Anything else (a control character, a path
+ * segment such as `..` that would walk a provider URL, a megabyte of text) is refused here rather
+ * than sent to the provider.
+ */
+const PROVIDER_ID = /^[\x21-\x7e]{1,200}$/;
+
 /** Decodes a client-supplied id of one of `types`; anything else is a ValidationError on `field`. */
 export function decodeGlobalId(
   globalId: string,
@@ -33,8 +40,18 @@ export function decodeGlobalId(
   const decoded = Buffer.from(globalId, 'base64').toString('utf8');
   const [type, provider, ...rest] = decoded.split(':');
   const id = rest.join(':');
-  if (!type || !types.includes(type) || !provider || !isProviderName(provider) || !id) {
-    throw new ValidationError(field, `'${globalId}' is not a valid ${types.join(' or ')} id.`);
+  if (
+    !type ||
+    !types.includes(type) ||
+    !provider ||
+    !isProviderName(provider) ||
+    !PROVIDER_ID.test(id) ||
+    id === '.' ||
+    id === '..'
+  ) {
+    // The message quotes at most the start of what was sent.
+    const shown = globalId.length > 64 ? `${globalId.slice(0, 64)}…` : globalId;
+    throw new ValidationError(field, `'${shown}' is not a valid ${types.join(' or ')} id.`);
   }
   return { type, provider, id };
 }

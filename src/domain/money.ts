@@ -56,10 +56,12 @@ export function parseAmount(amount: string, currency: string, field: string): Mo
   const exp = currencyExponent(code);
   const parsed = decimalToMinor(amount.trim(), exp, false);
   if ('error' in parsed) {
+    // The message quotes at most the start of what was sent.
+    const shown = amount.length > 40 ? `${amount.slice(0, 40)}…` : amount;
     const why = {
-      format: `Amount '${amount}' is not a decimal number such as "10.00".`,
-      precision: `${code} has ${exp} decimal place${exp === 1 ? '' : 's'}; '${amount}' has more.`,
-      size: `Amount '${amount}' is too large.`,
+      format: `Amount '${shown}' is not a decimal number such as "10.00".`,
+      precision: `${code} has ${exp} decimal place${exp === 1 ? '' : 's'}; '${shown}' has more.`,
+      size: `Amount '${shown}' is too large.`,
     }[parsed.error];
     throw new ValidationError(`${field}.amount`, why);
   }

@@ -32,6 +32,8 @@ export interface LedgerChange {
   status: PayoutStatus;
   providerStatus: string;
   reason: string | null;
+  /** The failure's code where the payout failed (optional: entries written before it was kept). */
+  failureCode?: string | null;
   /** Milliseconds: the provider's time of the change where it gives one, else when it was observed. */
   occurredAt: number;
   source: EventSource;
@@ -94,11 +96,18 @@ export function encodeEvent(event: StatusEvent): string {
 /** Dates come back as Dates (JSON wrote them as ISO strings). */
 export function decodeEvent(raw: string): StatusEvent {
   const event = JSON.parse(raw) as StatusEvent;
-  const p = event.payout as unknown as Record<string, unknown>;
-  for (const field of DATE_FIELDS) if (typeof p[field] === 'string') p[field] = new Date(p[field] as string);
-  event.payout.statusHistory = event.payout.statusHistory.map((h) => ({
-    ...h,
-    occurredAt: new Date(h.occurredAt),
-  }));
+  event.payout = revivePayout(event.payout);
   return event;
+}
+
+/** A payout stored as JSON (an event's snapshot, an idempotent create's result), Dates revived. */
+export function decodePayout(raw: string): Payout {
+  return revivePayout(JSON.parse(raw) as Payout);
+}
+
+function revivePayout(payout: Payout): Payout {
+  const p = payout as unknown as Record<string, unknown>;
+  for (const field of DATE_FIELDS) if (typeof p[field] === 'string') p[field] = new Date(p[field] as string);
+  payout.statusHistory = payout.statusHistory.map((h) => ({ ...h, occurredAt: new Date(h.occurredAt) }));
+  return payout;
 }

@@ -9,6 +9,7 @@ import type { ProviderName } from '../domain/provider.ts';
 import type { Logger } from '../providers/types.ts';
 import type { AdapterRegistry } from '../services/registry.ts';
 import type { EventState } from '../state/types.ts';
+import { DOUBT_MEMBER } from '../services/idempotency.ts';
 import { FINAL_STATUSES } from './ledger.ts';
 import type { StatusTracker } from './tracker.ts';
 
@@ -16,6 +17,8 @@ export interface PollerOptions {
   events: EventState;
   registry: AdapterRegistry;
   tracker: StatusTracker;
+  /** Creates in doubt share the schedule (members `doubt:…`); this resolves them. */
+  doubts?: { resolve(member: string, attempts: number): Promise<void> };
   log: Logger;
   /** How often the schedule is checked. */
   tickMs: number;
@@ -61,12 +64,31 @@ export class Poller {
     const { events, leaseMs, batch = 100 } = this.options;
     const due = await events.claimDue(this.now(), leaseMs, batch);
     const byProvider = new Map<ProviderName, { id: string; attempts: number }[]>();
+    const doubts: Promise<void>[] = [];
     for (const { member, attempts } of due) {
+      if (member.startsWith(DOUBT_MEMBER)) {
+        doubts.push(this.resolve(member, attempts));
+        continue;
+      }
       const { provider, id } = parseNodeKey(member);
       byProvider.set(provider, [...(byProvider.get(provider) ?? []), { id, attempts }]);
     }
-    await Promise.all([...byProvider].map(([provider, items]) => this.poll(provider, items)));
+    await Promise.all([...[...byProvider].map(([provider, items]) => this.poll(provider, items)), ...doubts]);
     return due.length;
+  }
+
+  private async resolve(member: string, attempts: number): Promise<void> {
+    const { doubts, events, log, leaseMs } = this.options;
+    if (!doubts) return;
+    try {
+      await doubts.resolve(member, attempts);
+    } catch (error) {
+      log.warn(
+        { reason: (error as Error).message },
+        'poller: a create in doubt could not be checked; retried',
+      );
+      await events.schedule(member, this.now() + leaseMs, attempts + 1, { release: true });
+    }
   }
 
   private async poll(provider: ProviderName, items: { id: string; attempts: number }[]): Promise<void> {

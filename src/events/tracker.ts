@@ -57,6 +57,30 @@ export class StatusTracker {
     return Promise.all(payouts.map((p, i) => this.record(p, parse(stored[i]), source, occurredAt)));
   }
 
+  /**
+   * A stored snapshot (an idempotent create's result) brought up to what the ledger holds now, so
+   * a repeated create answers with the payout as it is, without asking the provider.
+   */
+  async current(payout: Payout): Promise<Payout> {
+    const entry = parse((await this.options.events.ledger([payoutKey(payout)]))[0]);
+    if (!entry) return payout;
+    const moved = entry.status !== payout.status;
+    return {
+      ...payout,
+      status: entry.status,
+      providerStatus: entry.providerStatus,
+      ...(moved
+        ? {
+            updatedAt: new Date(entry.occurredAt),
+            failure: entry.reason
+              ? { code: entry.failureCode ?? entry.providerStatus, message: entry.reason }
+              : null,
+          }
+        : {}),
+      statusHistory: merge(payout.statusHistory, entry.history),
+    };
+  }
+
   private async record(
     payout: Payout,
     stored: LedgerEntry | null,
@@ -77,6 +101,7 @@ export class StatusTracker {
         status: payout.status,
         providerStatus: payout.providerStatus,
         reason: payout.failure?.message ?? null,
+        failureCode: payout.failure?.code ?? null,
         occurredAt,
         source,
       };

@@ -1,9 +1,25 @@
-// Transport shared by every adapter: one undici Pool per provider, explicit timeouts (undici's
-// default is 300 s), and a retry policy that only ever re-sends what is safe to re-send: reads,
-// cancels, and creates that carry the provider idempotency key (the provider then answers with
-// the first result instead of paying twice; that is how an "in doubt" create gets resolved).
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+// Transport shared by every adapter: one undici Pool per provider, and around each request the
+// resilience a payments API needs. Outermost first: a concurrency cap (a slow provider cannot hold
+// every socket and all memory), retries that only re-send what is safe to re-send (reads, cancels,
+// creates carrying the provider's idempotency key; `Retry-After` honoured), a circuit breaker
+// (after a run of failures calls fail fast instead of piling up), and a timeout per attempt
+// (undici's defaults are 300 s). A failure says whether the request may have been carried out
+// (`inDoubt`), which is what decides that a create is looked up rather than reported as failed.
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+  type BulkheadPolicy,
+} from 'cockatiel';
 import { Pool } from 'undici';
+import type { z } from 'zod';
 import { ProviderUnavailableError } from '../domain/errors.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import { OUTCOME_HEADER } from '../sandbox/http.ts';
@@ -23,6 +39,8 @@ export interface HttpResponse {
   status: number;
   /** Parsed JSON, or the raw text when the body is not JSON. */
   body: unknown;
+  /** `Retry-After` in milliseconds, where the provider sent one. */
+  retryAfterMs?: number;
 }
 
 /** What a request-signing scheme signs: exactly the bytes and target that go on the wire. */
@@ -34,15 +52,39 @@ export interface OutgoingRequest {
   body: string;
 }
 
-export interface HttpClientOptions {
+/** Per provider; from PROVIDER_TIMEOUT_MS, PROVIDER_RETRIES, PROVIDER_BREAKER_*, PROVIDER_MAX_CONCURRENCY. */
+export interface TransportSettings {
+  /** One attempt, from sending to the whole answer. */
+  timeoutMs: number;
+  /** Extra attempts for retryable requests; 0 disables retries. */
+  retries: number;
+  /** Consecutive failures (no answer, or a 5xx) that open the circuit. */
+  breakerThreshold: number;
+  /** How long an open circuit refuses calls before letting one through to test the provider. */
+  breakerHalfOpenMs: number;
+  /** Requests in flight at once; up to as many again wait, the rest are refused at once. */
+  maxConcurrency: number;
+}
+
+export interface HttpClientOptions extends TransportSettings {
   provider: ProviderName;
   baseUrl: string;
   headers: Record<string, string>;
   /** Per-attempt headers computed from the request itself (Token.io's signed JWT). */
   authorize?: (req: OutgoingRequest) => Promise<Record<string, string>>;
-  timeoutMs: number;
-  /** Extra attempts for retryable requests; 0 disables retries. */
-  retries: number;
+}
+
+/** What `providers { health }` shows: the breaker, and how the last requests went. */
+export interface TransportHealth {
+  circuit: 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+  /** Requests waiting for an answer now. */
+  inFlight: number;
+  /** Attempts remembered (the last 200), and how many of them failed. */
+  samples: number;
+  failures: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  lastFailure: { at: Date; reason: string } | null;
 }
 
 /**
@@ -52,15 +94,51 @@ export interface HttpClientOptions {
 export const sandboxOutcomeHeader = (outcome: string | null | undefined): Record<string, string> =>
   outcome ? { [OUTCOME_HEADER]: outcome.toLowerCase() } : {};
 
-class TransportError extends Error {}
+/** No (readable) answer. `sent`: the request may have reached the provider. */
+class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+  ) {
+    super(message);
+  }
+}
 
 const isTransient = (status: number) => status === 429 || status >= 500;
+/** Answers that say nothing about whether the request was carried out (503 and 429 say it was not). */
+const DOUBTFUL = new Set([500, 502, 504]);
+/** Errors raised before a byte was sent: the provider cannot have acted on the request. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+const LATENCY_WINDOW = 200;
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
 
 export class ProviderHttpClient {
   private readonly pool: Pool;
   private readonly origin: string;
   private readonly host: string;
   private readonly basePath: string;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly cap: BulkheadPolicy;
+  private readonly latencies: { ms: number; failed: boolean }[] = [];
+  private lastFailure: TransportHealth['lastFailure'] = null;
+  private openedAt: number | null = null;
 
   constructor(private readonly options: HttpClientOptions) {
     const url = new URL(options.baseUrl);
@@ -68,27 +146,124 @@ export class ProviderHttpClient {
     this.host = url.host;
     this.basePath = url.pathname.replace(/\/$/, '');
     this.pool = new Pool(this.origin, {
-      connections: 16,
+      connections: options.maxConcurrency,
       connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    // A 4xx is the provider working as specified; only silence and 5xx count against it.
+    this.breaker = circuitBreaker(
+      handleWhen((e) => e instanceof TransportError).orWhenResult((r) => (r as HttpResponse).status >= 500),
+      { halfOpenAfter: options.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) },
+    );
+    this.breaker.onBreak(() => (this.openedAt = Date.now()));
+    this.breaker.onReset(() => (this.openedAt = null));
+    this.cap = bulkhead(options.maxConcurrency, options.maxConcurrency);
+  }
+
+  get provider(): ProviderName {
+    return this.options.provider;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const attempts = req.retryable ? this.options.retries : 0;
+    const { provider, retries, timeoutMs } = this.options;
+    // A Retry-After longer than an attempt may take is not waited out inside one GraphQL request.
+    const waitable = (r: HttpResponse) => (r.retryAfterMs ?? 0) <= timeoutMs;
     const policy = retry(
-      handleWhen((e) => e instanceof TransportError).orWhenResult((r) =>
-        isTransient((r as HttpResponse).status),
+      handleWhen((e) => e instanceof TransportError).orWhenResult(
+        (r) => isTransient((r as HttpResponse).status) && waitable(r as HttpResponse),
       ),
-      { maxAttempts: attempts, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
+      {
+        maxAttempts: req.retryable ? retries : 0,
+        backoff: new DelegateBackoff((context) => {
+          const result = context.result as { value?: HttpResponse };
+          const exponential = Math.min(1000, 50 * 2 ** (context.attempt - 1));
+          return result.value?.retryAfterMs ?? exponential;
+        }),
+      },
     );
     try {
-      return await policy.execute(() => this.once(req));
+      return await this.cap.execute(() => policy.execute(() => this.breaker.execute(() => this.timed(req))));
     } catch (error) {
       if (error instanceof TransportError)
-        throw new ProviderUnavailableError(this.options.provider, error.message);
+        throw new ProviderUnavailableError(provider, error.message, {
+          inDoubt: error.sent && req.method !== 'GET',
+        });
+      if (error instanceof BrokenCircuitError)
+        throw new ProviderUnavailableError(
+          provider,
+          `${provider} is failing: the gateway stopped calling it for a while (circuit open).`,
+        );
+      if (error instanceof BulkheadRejectedError)
+        throw new ProviderUnavailableError(
+          provider,
+          `Too many requests to ${provider} in flight; retry shortly.`,
+        );
       throw error;
+    }
+  }
+
+  /**
+   * Sends `req` and reads a success as `schema`, or turns the answer into the adapter's typed error
+   * (`toError`). A success the gateway cannot read, or an indeterminate 5xx, is a failure in doubt.
+   */
+  async call<S extends z.ZodType>(
+    req: HttpRequest,
+    schema: S,
+    toError: (res: HttpResponse) => Error,
+  ): Promise<z.infer<S>> {
+    const res = await this.send(req);
+    const write = req.method !== 'GET';
+    if (res.status >= 200 && res.status < 300) {
+      const parsed = schema.safeParse(res.body);
+      if (parsed.success) return parsed.data;
+      throw new ProviderUnavailableError(
+        this.provider,
+        `${this.provider} answered ${req.method} ${req.path} with a body the gateway cannot read.`,
+        { inDoubt: write },
+      );
+    }
+    const error = toError(res);
+    if (error instanceof ProviderUnavailableError && write && DOUBTFUL.has(res.status))
+      throw new ProviderUnavailableError(this.provider, error.message, { inDoubt: true });
+    throw error;
+  }
+
+  health(): TransportHealth {
+    const sorted = this.latencies.map((l) => l.ms).sort((a, b) => a - b);
+    const state = this.breaker.state;
+    // cockatiel moves to half-open on the first call after the break; until then it reads open.
+    const testing =
+      state === CircuitState.HalfOpen ||
+      (state === CircuitState.Open &&
+        this.openedAt !== null &&
+        Date.now() - this.openedAt >= this.options.breakerHalfOpenMs);
+    return {
+      circuit: state === CircuitState.Closed ? 'CLOSED' : testing ? 'HALF_OPEN' : 'OPEN',
+      inFlight: this.options.maxConcurrency - this.cap.executionSlots,
+      samples: sorted.length,
+      failures: this.latencies.filter((l) => l.failed).length,
+      latencyP50Ms: percentile(sorted, 0.5),
+      latencyP95Ms: percentile(sorted, 0.95),
+      lastFailure: this.lastFailure,
+    };
+  }
+
+  /** One attempt, measured for health(). */
+  private async timed(req: HttpRequest): Promise<HttpResponse> {
+    const started = performance.now();
+    let failure: string | null = null;
+    try {
+      const res = await this.once(req);
+      if (res.status >= 500) failure = `HTTP ${res.status}`;
+      return res;
+    } catch (error) {
+      failure = (error as Error).message;
+      throw error;
+    } finally {
+      this.latencies.push({ ms: Math.round(performance.now() - started), failed: failure !== null });
+      if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+      if (failure) this.lastFailure = { at: new Date(), reason: failure };
     }
   }
 
@@ -122,27 +297,39 @@ export class ProviderHttpClient {
         }),
       );
     }
+    let res;
+    let text: string;
     try {
-      const res = await this.pool.request({
+      res = await this.pool.request({
         method: req.method,
         path: `${path}${qs ? `?${qs}` : ''}`,
         headers,
         body: payload,
+        // The whole attempt, headers and body: undici's own timers are coarse below a second.
+        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const text = await res.body.text();
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        // Not JSON (a proxy's HTML error page, say): keep the text for the adapter's error mapper.
-      }
-      return { status: res.statusCode, body };
+      text = await res.body.text();
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as Error).name;
       throw new TransportError(
         `${this.options.provider} did not answer ${req.method} ${req.path} (${code}).`,
+        !NOT_SENT.has(code),
       );
     }
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // A success must be JSON: a cut-off or garbled one is no answer (and may hide a done create).
+      if (res.statusCode >= 200 && res.statusCode < 300)
+        throw new TransportError(
+          `${this.options.provider} answered ${req.method} ${req.path} with malformed JSON.`,
+          true,
+        );
+      // Not JSON (a proxy's HTML error page, say): keep the text for the adapter's error mapper.
+    }
+    const wait = retryAfterMs(res.headers['retry-after']);
+    return { status: res.statusCode, body, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
   }
 
   close(): Promise<void> {

@@ -2,6 +2,7 @@
 // start its sandbox simulator, and how to verify its webhooks. Adding a provider = one of these.
 import type { z } from 'zod';
 import type { SimulatorHandle } from '../sandbox/http.ts';
+import type { TransportSettings } from './http.ts';
 import type { ProviderName } from '../domain/provider.ts';
 import type { RecordStore } from '../state/types.ts';
 import type { Vault } from '../state/vault.ts';
@@ -36,8 +37,7 @@ export type SandboxCredentials = Pick<ProviderSettings, 'apiKey' | 'accessToken'
 
 export interface AdapterDeps {
   log: Logger;
-  timeoutMs: number;
-  retries: number;
+  transport: TransportSettings;
   /** The gateway's own state, for what a provider does not keep (Token.io's beneficiaries). */
   records: RecordStore;
   vault: Vault;

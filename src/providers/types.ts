@@ -5,6 +5,7 @@ import type { Balance, BankAccount } from '../domain/account.ts';
 import type { Money } from '../domain/money.ts';
 import type { ActionRules, Payout, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
 import type { ProviderName } from '../domain/provider.ts';
+import type { TransportHealth } from './http.ts';
 
 export interface CreatePayoutCommand {
   /** Null where the provider may pay the full available balance (Mollie). */
@@ -154,6 +155,13 @@ export interface PayoutProviderAdapter {
   /** Present for an adapter talking to its sandbox simulator. */
   sandbox?: SandboxDrive;
   createPayout?(command: CreatePayoutCommand): Promise<Payout>;
+  /**
+   * After a create ended in doubt: the payout this command (same idempotencyKey) created, or null
+   * when the provider has none. CasaPay and Mollie replay the request with its idempotency key
+   * (which also completes a create that never arrived); Token.io looks the refId up, Straddle the
+   * external_id.
+   */
+  findCreatedPayout?(command: CreatePayoutCommand): Promise<Payout | null>;
   getPayout?(id: string): Promise<Payout>;
   /**
    * Many payouts in one provider call where the API allows it (Token.io's `ids` filter): one result
@@ -174,6 +182,8 @@ export interface PayoutProviderAdapter {
   unmaskAccountNumber?(bankAccountId: string): Promise<string | null>;
   /** Cheapest authenticated call, for /readyz. */
   ping(): Promise<void>;
+  /** The transport's breaker state and recent latency (`providers { health }`). */
+  health(): TransportHealth;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,8 @@ export interface SimResponse {
   headers?: Record<string, string>;
   /** Content type of a JSON body; providers differ (Mollie answers application/hal+json). */
   contentType?: string;
+  /** Drop the connection instead of answering (a fault: connection reset). */
+  reset?: boolean;
 }
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -70,6 +72,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, out: SimResponse): void {
+  if (out.reset) {
+    res.socket?.destroy();
+    return;
+  }
   const headers: Record<string, string> = { ...out.headers };
   let payload: string | undefined;
   if (out.body !== undefined) {
@@ -89,6 +95,26 @@ export interface StartOptions {
   notFound: (req: SimRequest) => SimResponse;
   /** Answer for an exception inside a handler (the provider's 500 body). */
   internalError?: (req: SimRequest, error: unknown) => SimResponse;
+  /** Served at `/__sandbox/faults` (POST a Fault, GET the pending ones, DELETE them all). */
+  faults?: Faults;
+}
+
+/** The simulators' fault control endpoint: no provider has it, and the gateway never calls it. */
+export const FAULTS_PATH = '/__sandbox/faults';
+
+function faultControl(faults: Faults, req: SimRequest): SimResponse {
+  try {
+    if (req.method === 'POST') {
+      faults.inject(JSON.parse(req.rawBody) as Fault);
+      return { status: 201, body: { pending: faults.pending } };
+    }
+    if (req.method === 'DELETE') faults.clear();
+    if (req.method === 'GET' || req.method === 'DELETE')
+      return { status: 200, body: { pending: faults.pending } };
+    return { status: 405, body: { error: 'use GET, POST or DELETE' } };
+  } catch (error) {
+    return { status: 400, body: { error: (error as Error).message } };
+  }
 }
 
 export async function startSimulator(options: StartOptions): Promise<SimulatorHandle> {
@@ -110,7 +136,8 @@ export async function startSimulator(options: StartOptions): Promise<SimulatorHa
         const hit = compiled
           .map((r) => ({ r, params: r.method === base.method ? r.match(base.path) : null }))
           .find((x) => x.params);
-        out = hit ? await hit.r.handler({ ...base, params: hit.params ?? {} }) : options.notFound(base);
+        if (options.faults && base.path === FAULTS_PATH) out = faultControl(options.faults, base);
+        else out = hit ? await hit.r.handler({ ...base, params: hit.params ?? {} }) : options.notFound(base);
       } catch (error) {
         out = options.internalError?.(base, error) ?? { status: 500, body: { error: 'internal' } };
       }
@@ -158,37 +185,59 @@ export async function deliverWebhook(
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * A misbehaviour for the next `count` matching requests: with `status`, answer that error in the
- * provider's body without executing (after `delayMs`, if given); with only `delayMs`, execute
- * normally and answer late (a timeout after sending: the request is "in doubt").
+ * What a misbehaving provider does to a request (see Fault):
+ * - `error`: answers `status` in the provider's own error body, without doing anything (with
+ *   `retryAfter` seconds as `Retry-After`; after `delayMs`, if given);
+ * - `latency`: waits `delayMs`, then does it and answers (slow provider: past a client's timeout);
+ * - `late`: does it at once and answers after `delayMs` (success that arrives after the client gave up);
+ * - `reset`: drops the connection without doing anything;
+ * - `malformed`: does it, then answers with a cut-off JSON body.
  */
+export const FAULT_KINDS = ['error', 'latency', 'late', 'reset', 'malformed'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** A misbehaviour for the next `count` requests matching `method` and `pathPrefix`. */
 export interface Fault {
   method?: string;
   pathPrefix?: string;
+  /** Only requests whose path or query string contains this (one payout's id, say). */
+  contains?: string;
+  /** Defaults: `error` with a status, else `late` (the oldest form: only a delayMs). */
+  kind?: FaultKind;
   status?: number;
+  retryAfter?: number;
   delayMs?: number;
   count: number;
 }
 
 export class Faults {
-  private readonly pending: Fault[] = [];
+  readonly pending: Fault[] = [];
 
   inject(fault: Fault): void {
     if (!Number.isInteger(fault.count) || fault.count < 1)
       throw new Error('Fault.count must be a positive integer');
-    if (fault.status !== undefined && (fault.status < 400 || fault.status > 599)) {
+    const kind = fault.kind ?? (fault.status !== undefined ? 'error' : 'late');
+    if (!FAULT_KINDS.includes(kind)) throw new Error(`Fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
+    if (kind === 'error' && (fault.status === undefined || fault.status < 400 || fault.status > 599)) {
       throw new Error('Fault.status must be an HTTP error status (400-599)');
     }
-    if (fault.status === undefined && !fault.delayMs) throw new Error('Fault needs a status or a delayMs');
-    this.pending.push({ ...fault });
+    if ((kind === 'latency' || kind === 'late') && !(Number(fault.delayMs) > 0))
+      throw new Error(`A ${kind} fault needs a delayMs`);
+    this.pending.push({ ...fault, kind });
+  }
+
+  clear(): void {
+    this.pending.length = 0;
   }
 
   /** The first fault matching this request, counted down (and dropped when used up). */
-  take(req: { method: string; path: string }): Fault | undefined {
+  take(req: { method: string; path: string; query?: URLSearchParams }): Fault | undefined {
+    const target = `${req.path}?${req.query ? decodeURIComponent(req.query.toString()) : ''}`;
     const fault = this.pending.find(
       (f) =>
         (f.method === undefined || f.method.toUpperCase() === req.method) &&
-        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)),
+        (f.pathPrefix === undefined || req.path.startsWith(f.pathPrefix)) &&
+        (f.contains === undefined || target.includes(f.contains)),
     );
     if (!fault) return undefined;
     fault.count -= 1;
@@ -196,20 +245,38 @@ export class Faults {
     return fault;
   }
 
-  /** Serves `req` under its fault, if any: an error status replaces `serve`, a delay follows it. */
+  /** Serves `req` under its fault, if any (`errorFor`: the provider's error answer for a status). */
   async apply(
-    req: { method: string; path: string },
+    req: { method: string; path: string; query?: URLSearchParams },
     errorFor: (status: number) => SimResponse,
     serve: () => SimResponse | Promise<SimResponse>,
   ): Promise<SimResponse> {
     const fault = this.take(req);
-    if (fault?.status !== undefined) {
-      if (fault.delayMs) await sleep(fault.delayMs);
-      return errorFor(fault.status);
+    switch (fault?.kind) {
+      case undefined:
+        return serve();
+      case 'error': {
+        if (fault.delayMs) await sleep(fault.delayMs);
+        const out = errorFor(fault.status!);
+        if (fault.retryAfter === undefined) return out;
+        return { ...out, headers: { ...out.headers, 'retry-after': String(fault.retryAfter) } };
+      }
+      case 'reset':
+        return { status: 0, reset: true };
+      case 'latency':
+        await sleep(fault.delayMs!);
+        return serve();
+      case 'late': {
+        const out = await serve();
+        await sleep(fault.delayMs!);
+        return out;
+      }
+      case 'malformed': {
+        const out = await serve();
+        const text = JSON.stringify(out.body ?? {});
+        return { ...out, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+      }
     }
-    const out = await serve();
-    if (fault?.delayMs) await sleep(fault.delayMs);
-    return out;
   }
 }
 

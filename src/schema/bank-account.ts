@@ -1,5 +1,6 @@
 import type { BankAccount, BankAccountVerification } from '../domain/account.ts';
 import { nodeKey } from '../domain/ids.ts';
+import { checkBankDetails } from '../domain/inputs.ts';
 import { builder, grant } from './builder.ts';
 import { AccountTypeEnum, CustomerTypeEnum, PayoutProviderEnum, VerificationStatusEnum } from './enums.ts';
 import { CREATE_ERRORS } from './errors.ts';
@@ -118,8 +119,12 @@ builder.mutationField('createBankAccount', (t) =>
     authScopes: { 'bank_accounts:write': true },
     errors: { types: CREATE_ERRORS, directResult: true, union: { name: 'CreateBankAccountResult' } },
     args: { input: t.arg({ type: CreateBankAccountInput, required: true }) },
+    // The format of the details is checked here, before the service and any provider see them.
     resolve: async (_root, { input }, ctx) => ({
-      bankAccount: grant(ctx, await ctx.gateway.createBankAccount(ctx.principal!, input, ctx.clientIp)),
+      bankAccount: grant(
+        ctx,
+        await ctx.gateway.createBankAccount(ctx.principal!, checkBankDetails(input), ctx.clientIp),
+      ),
     }),
   }),
 );

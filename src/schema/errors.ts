@@ -2,9 +2,11 @@
 // object type implementing `Error`; the errors plugin matches thrown instances to them.
 import type { GatewayError } from '../domain/errors.ts';
 import {
+  IdempotencyConflictError,
   InsufficientFundsError,
   InvalidStateError,
   NotFoundError,
+  PayoutInDoubtError,
   ProviderRejectedError,
   ProviderUnavailableError,
   UnsupportedOperationError,
@@ -62,6 +64,25 @@ builder.objectType(ProviderUnavailableError, {
   fields: (t) => ({ provider: t.field({ type: PayoutProviderEnum, resolve: (e) => e.provider }) }),
 });
 
+builder.objectType(IdempotencyConflictError, {
+  name: 'IdempotencyConflictError',
+  description:
+    'The idempotencyKey was already used (by this API key, for this mutation) with different input. Nothing was done.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ field: t.exposeString('field') }),
+});
+
+builder.objectType(PayoutInDoubtError, {
+  name: 'PayoutInDoubtError',
+  description:
+    'The provider got the create but its answer was lost, and it cannot yet say whether the payout exists. The gateway keeps asking; send the same mutation with the same idempotencyKey again later to get the payout. It never creates a second one.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, resolve: (e) => e.provider }),
+    idempotencyKey: t.exposeString('idempotencyKey'),
+  }),
+});
+
 export const COMMON_ERRORS = [
   ValidationError,
   NotFoundError,
@@ -69,6 +90,7 @@ export const COMMON_ERRORS = [
   ProviderRejectedError,
   ProviderUnavailableError,
 ];
-/** InvalidStateError is common too: a create whose idempotencyKey is still in flight is refused with it. */
-export const CREATE_ERRORS = [...COMMON_ERRORS, InvalidStateError];
-export const PAYOUT_ERRORS = [...CREATE_ERRORS, InsufficientFundsError];
+/** InvalidStateError too: a create whose idempotencyKey is still in flight elsewhere past the wait. */
+export const CREATE_ERRORS = [...COMMON_ERRORS, InvalidStateError, IdempotencyConflictError];
+export const PAYOUT_ERRORS = [...COMMON_ERRORS, InvalidStateError, InsufficientFundsError];
+export const CREATE_PAYOUT_ERRORS = [...CREATE_ERRORS, InsufficientFundsError, PayoutInDoubtError];

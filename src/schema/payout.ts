@@ -9,7 +9,7 @@ import {
   PayoutStatusEnum,
   SandboxOutcomeEnum,
 } from './enums.ts';
-import { PAYOUT_ERRORS } from './errors.ts';
+import { CREATE_PAYOUT_ERRORS, PAYOUT_ERRORS } from './errors.ts';
 import { MoneyInput, MoneyRef } from './money.ts';
 
 const PayoutStatusChangeRef = builder.simpleObject('PayoutStatusChange', {
@@ -164,7 +164,7 @@ builder.mutationFields((t) => ({
   createPayout: t.field({
     type: CreatePayoutSuccess,
     authScopes: { 'payouts:write': true },
-    errors: { types: PAYOUT_ERRORS, directResult: true, union: { name: 'CreatePayoutResult' } },
+    errors: { types: CREATE_PAYOUT_ERRORS, directResult: true, union: { name: 'CreatePayoutResult' } },
     args: { input: t.arg({ type: CreatePayoutInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       payout: grant(ctx, await ctx.gateway.createPayout(ctx.principal!, input, ctx.clientIp)),

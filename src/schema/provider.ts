@@ -1,6 +1,7 @@
 import { PAYOUT_ACTIONS, type PayoutAction, type PayoutStatus } from '../domain/payout.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../domain/provider.ts';
 import { DISPLAY_NAMES, PROVIDER_MODULES } from '../providers/registry.ts';
+import type { TransportHealth } from '../providers/http.ts';
 import type { ProviderCapabilities } from '../providers/types.ts';
 import { builder } from './builder.ts';
 import {
@@ -18,7 +19,34 @@ interface ProviderInfo {
   provider: ProviderName;
   enabled: boolean;
   capabilities: ProviderCapabilities | null;
+  health: TransportHealth | null;
 }
+
+const CircuitStateEnum = builder.enumType('CircuitState', {
+  description: 'The circuit breaker in front of a provider.',
+  values: {
+    CLOSED: { description: 'Calls go through.' },
+    OPEN: { description: 'The provider kept failing: calls fail at once, without reaching it.' },
+    HALF_OPEN: { description: 'The next call is let through to test whether the provider recovered.' },
+  } as const,
+});
+
+const FailureRef = builder.simpleObject('ProviderFailure', {
+  fields: (t) => ({ at: t.field({ type: 'DateTime' }), reason: t.string() }),
+});
+
+const HealthRef = builder.objectRef<TransportHealth>('ProviderHealth').implement({
+  description: 'How calls to a provider have gone lately, as this gateway instance saw them.',
+  fields: (t) => ({
+    circuit: t.field({ type: CircuitStateEnum, resolve: (h) => h.circuit }),
+    inFlight: t.exposeInt('inFlight', { description: 'Requests waiting for the provider’s answer now.' }),
+    samples: t.exposeInt('samples', { description: 'Attempts the figures below cover (the last 200).' }),
+    failures: t.exposeInt('failures', { description: 'Of those, attempts with no answer or a 5xx.' }),
+    latencyP50Ms: t.exposeInt('latencyP50Ms', { nullable: true }),
+    latencyP95Ms: t.exposeInt('latencyP95Ms', { nullable: true }),
+    lastFailure: t.field({ type: FailureRef, nullable: true, resolve: (h) => h.lastFailure }),
+  }),
+});
 
 const ActionRule = builder.simpleObject('PayoutActionRule', {
   description: 'An action and the statuses it is allowed in.',
@@ -89,6 +117,12 @@ const ProviderInfoRef = builder.objectRef<ProviderInfo>('ProviderInfo').implemen
       description: 'Where status changes come from; null for a provider this gateway does not implement.',
       resolve: (p) => p.capabilities?.statusSource ?? null,
     }),
+    health: t.field({
+      type: HealthRef,
+      nullable: true,
+      description: 'The circuit breaker and recent latency; null while the provider is not enabled.',
+      resolve: (p) => p.health,
+    }),
     notes: t.stringList({
       resolve: (p) => [...(p.capabilities?.notes ?? ['Not yet available in this gateway.'])],
     }),
@@ -103,6 +137,7 @@ builder.queryField('providers', (t) =>
       PROVIDER_NAMES.map((provider) => ({
         provider,
         enabled: Boolean(ctx.gateway.registry.find(provider)),
+        health: ctx.gateway.registry.find(provider)?.health() ?? null,
         // An enabled adapter knows what its configuration allows (Mollie without an access token).
         capabilities:
           ctx.gateway.registry.find(provider)?.capabilities ??

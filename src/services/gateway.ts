@@ -11,9 +11,10 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { decodeGlobalId, nodeKey, parseNodeKey } from '../domain/ids.ts';
+import { checkMetadata } from '../domain/inputs.ts';
 import { parseAmount } from '../domain/money.ts';
 import type { Payout, PayoutAction, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
-import { FINAL_STATUSES, movesFromFinal } from '../events/ledger.ts';
+import { decodePayout, FINAL_STATUSES, movesFromFinal } from '../events/ledger.ts';
 import { statusEvents, type DeliveredEvent, type EventFilter } from '../events/subscriptions.ts';
 import { StatusTracker } from '../events/tracker.ts';
 import type { ProviderName } from '../domain/provider.ts';
@@ -27,8 +28,8 @@ import type {
   UpdatePayoutCommand,
 } from '../providers/types.ts';
 import type { StateStore } from '../state/types.ts';
-import { canonicalJson } from '../util/json.ts';
 import { mergedConnection, type Connection } from './connection.ts';
+import { Idempotency } from './idempotency.ts';
 import type { AdapterRegistry } from './registry.ts';
 
 export interface Principal {
@@ -83,28 +84,8 @@ export interface CreateBankAccountInput {
   idempotencyKey: string;
 }
 
-/** How long a finished create is remembered under its key. */
-const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const newestFirst = (a: Payout, b: Payout) => a.createdAt > b.createdAt;
-
-function metadataOf(value: unknown): Record<string, string> | null {
-  if (value === null || value === undefined) return null;
-  if (
-    typeof value !== 'object' ||
-    Array.isArray(value) ||
-    !Object.values(value).every((v) => typeof v === 'string')
-  ) {
-    throw new ValidationError('metadata', 'metadata must be an object whose values are strings.');
-  }
-  return value as Record<string, string>;
-}
-
-function idempotencyKeyOf(key: string): string {
-  if (key.length < 1 || key.length > 255)
-    throw new ValidationError('idempotencyKey', 'idempotencyKey must be 1–255 characters.');
-  return key;
-}
 
 export interface ServiceOptions {
   /**
@@ -114,6 +95,10 @@ export interface ServiceOptions {
    * and neither instance can finish or free the other's reservation.
    */
   leaseSeconds: number;
+  /** How long a create's outcome is kept under its idempotencyKey (GATEWAY_IDEMPOTENCY_RETENTION_HOURS). */
+  retentionSeconds: number;
+  /** How long after a lost create answer a provider's "no such payout" is believed (see Idempotency). */
+  doubtSettleMs: number;
   /**
    * Digests a request for its idempotency fingerprint. Keyed (the vault's HMAC) in the app: a
    * request holds account numbers, and an unkeyed hash of one is open to brute force.
@@ -131,6 +116,8 @@ export interface ServiceOptions {
 export class GatewayService {
   /** Every observed status goes through its ledger (events/tracker.ts). */
   readonly tracker: StatusTracker;
+  /** Creates at most once per key; also resolves creates in doubt for the poller. */
+  readonly idempotency: Idempotency;
   private readonly now: () => number;
 
   constructor(
@@ -143,6 +130,22 @@ export class GatewayService {
       events: state.events,
       capabilities: (p) => registry.get(p).capabilities,
       pollScale: options.pollScale ?? 1,
+      log: options.log,
+      now: this.now,
+    });
+    this.idempotency = new Idempotency({
+      store: state.idempotency,
+      events: state.events,
+      digest: options.digest ?? sha256,
+      leaseSeconds: options.leaseSeconds,
+      retentionSeconds: options.retentionSeconds,
+      settleMs: options.doubtSettleMs,
+      find: async (provider, command) => {
+        const find = registry.get(provider).findCreatedPayout;
+        if (!find) return null;
+        return find(command);
+      },
+      found: (payout) => this.record(payout),
       log: options.log,
       now: this.now,
     });
@@ -191,55 +194,6 @@ export class GatewayService {
     if (rule === 'REQUIRED' && !given) throw new ValidationError(field, `${name} requires ${field}. ${why}`);
     if (rule === 'FORBIDDEN' && given)
       throw new ValidationError(field, `${name} does not take ${field}. ${why}`);
-  }
-
-  /**
-   * Runs a create at most once per (client, operation, idempotencyKey); the provider is part of the
-   * request, so the same key sent to another provider is a mismatch, not a second payout. The
-   * provider key is derived from the same tuple: even a retry after a lost answer cannot pay twice.
-   */
-  private async once<T>(
-    principal: Principal,
-    provider: ProviderName,
-    op: Operation,
-    clientKey: string,
-    request: unknown,
-    run: (providerKey: string) => Promise<T>,
-    idOf: (result: T) => string,
-    replay: (id: string) => Promise<T>,
-  ): Promise<T> {
-    const key = sha256(`${principal.id}\0${op}\0${idempotencyKeyOf(clientKey)}`);
-    const fingerprint = (this.options.digest ?? sha256)(canonicalJson({ provider, request }));
-    const found = await this.state.idempotency.reserve(key, fingerprint, this.options.leaseSeconds);
-    if (found.kind === 'mismatch') {
-      throw new ValidationError(
-        'idempotencyKey',
-        'This idempotencyKey was already used with different parameters.',
-      );
-    }
-    if (found.kind === 'in_progress') {
-      throw new InvalidStateError(
-        'A request with this idempotencyKey is still in progress; retry shortly.',
-        'IDEMPOTENCY_KEY_IN_USE',
-      );
-    }
-    if (found.kind === 'completed') return replay(found.value);
-    try {
-      const result = await run(key);
-      await this.state.idempotency.complete(
-        key,
-        found.owner,
-        fingerprint,
-        idOf(result),
-        IDEMPOTENCY_TTL_SECONDS,
-      );
-      return result;
-    } catch (error) {
-      // Safe to free: a retry re-sends the same provider key, which the provider deduplicates.
-      await this.state.idempotency.release(key, found.owner);
-
-      throw error;
-    }
   }
 
   /** `clientIp` is the caller's address, for providers that record it; not part of the request's identity. */
@@ -294,22 +248,29 @@ export class GatewayService {
       sourceId: input.sourceId ? this.ref(input.sourceId, 'Balance', 'sourceId', adapter.name) : null,
       description: input.description ?? null,
       method: input.method ?? null,
-      metadata: metadataOf(input.metadata),
+      metadata: checkMetadata(input.metadata),
       ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}),
       ...(input.sandboxOutcome ? { sandboxOutcome: input.sandboxOutcome } : {}),
     };
-    const created = await this.once(
-      principal,
-      adapter.name,
-      'createPayout',
-      input.idempotencyKey,
-      command,
-      (idempotencyKey) => create({ ...command, clientIp, idempotencyKey }),
-      (p) => p.providerPayoutId,
-      (id) => this.registry.operation(adapter.name, 'getPayout')(id),
-    );
-    await this.record(created);
-    return created;
+    const withKey = (idempotencyKey: string) => ({ ...command, clientIp, idempotencyKey });
+    let fresh = false;
+    const payout = await this.idempotency.once({
+      principalId: principal.id,
+      operation: 'createPayout',
+      provider: adapter.name,
+      clientKey: input.idempotencyKey,
+      request: command,
+      run: async (key) => {
+        fresh = true;
+        return create(withKey(key));
+      },
+      command: withKey,
+      encode: (p) => JSON.stringify(p),
+      // A repeat is answered from the stored result and the ledger: no provider call.
+      decode: (stored) => this.tracker.current(decodePayout(stored)),
+    });
+    if (fresh) await this.record(payout);
+    return payout;
   }
 
   /**
@@ -354,18 +315,19 @@ export class GatewayService {
       phone: input.phone ?? null,
       customerType: input.customerType ?? null,
       accountType: input.accountType ?? null,
-      metadata: metadataOf(input.metadata),
+      metadata: checkMetadata(input.metadata),
     };
-    return this.once(
-      principal,
-      adapter.name,
-      'createBankAccount',
-      input.idempotencyKey,
-      command,
-      (idempotencyKey) => create({ ...command, clientIp, idempotencyKey }),
-      (b) => b.providerBankAccountId,
-      (id) => this.registry.operation(adapter.name, 'getBankAccount')(id),
-    );
+    return this.idempotency.once({
+      principalId: principal.id,
+      operation: 'createBankAccount',
+      provider: adapter.name,
+      clientKey: input.idempotencyKey,
+      request: command,
+      run: (idempotencyKey) => create({ ...command, clientIp, idempotencyKey }),
+      // Only the id is kept (the holder's name stays with the provider); a repeat reads it again.
+      encode: (b) => b.providerBankAccountId,
+      decode: (id) => this.registry.operation(adapter.name, 'getBankAccount')(id),
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   judge,
   type IdempotencyRecord,
   type IdempotencyStore,
+  type RateLimitStore,
   type RecordStore,
   type StateOptions,
   type StateStore,
@@ -37,6 +38,24 @@ class MemoryIdempotency implements IdempotencyStore {
 
   async release(key: string, owner: string) {
     if (this.live(key)?.owner === owner) this.records.delete(key);
+  }
+
+  async peek(key: string) {
+    const rec = this.live(key);
+    return rec
+      ? { fingerprint: rec.fingerprint, value: rec.value, owner: rec.owner, doubt: rec.doubt ?? null }
+      : null;
+  }
+
+  async markInDoubt(key: string, owner: string, fingerprint: string, doubt: string, ttlSeconds: number) {
+    if (this.live(key)?.owner !== owner) return;
+    this.records.set(key, {
+      fingerprint,
+      value: null,
+      owner,
+      doubt,
+      expiresAt: Date.now() + ttlSeconds * 1000,
+    });
   }
 }
 
@@ -75,6 +94,22 @@ class MemoryRecords implements RecordStore {
   }
 }
 
+class MemoryRateLimits implements RateLimitStore {
+  readonly windows = new Map<string, { count: number; endsAt: number }>();
+
+  async hit(key: string, windowMs: number) {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || w.endsAt <= now) {
+      // Keys are principals (a handful), but drop ended windows so a long run keeps nothing stale.
+      for (const [k, old] of this.windows) if (old.endsAt <= now) this.windows.delete(k);
+      this.windows.set(key, (w = { count: 0, endsAt: now + windowMs }));
+    }
+    w.count += 1;
+    return { count: w.count, resetInMs: w.endsAt - now };
+  }
+}
+
 export function createMemoryState(options: StateOptions = {}): StateStore {
   const idempotency = new MemoryIdempotency();
   const records = new MemoryRecords();
@@ -84,6 +119,7 @@ export function createMemoryState(options: StateOptions = {}): StateStore {
     idempotency,
     records,
     events,
+    rateLimits: new MemoryRateLimits(),
     async dump() {
       const out: [string, string][] = [...idempotency.records].map(([k, v]) => [
         `idem:${k}`,

@@ -5,6 +5,7 @@ import {
   judge,
   type IdempotencyRecord,
   type IdempotencyStore,
+  type RateLimitStore,
   type RecordStore,
   type StateOptions,
   type StateStore,
@@ -15,6 +16,11 @@ import {
 const COMPLETE_IF_OWNER = `
 local current = redis.call('GET', KEYS[1])
 if current and cjson.decode(current).owner ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+const KEEP_IF_OWNER = `
+local current = redis.call('GET', KEYS[1])
+if not current or cjson.decode(current).owner ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1`;
 const RELEASE_IF_OWNER = `
@@ -51,6 +57,17 @@ class RedisIdempotency implements IdempotencyStore {
 
   async release(key: string, owner: string) {
     await this.redis.eval(RELEASE_IF_OWNER, 1, this.k(key), owner);
+  }
+
+  async peek(key: string) {
+    const raw = await this.redis.get(this.k(key));
+    return raw === null ? null : (JSON.parse(raw) as IdempotencyRecord);
+  }
+
+  async markInDoubt(key: string, owner: string, fingerprint: string, doubt: string, ttlSeconds: number) {
+    const record: IdempotencyRecord = { fingerprint, value: null, owner, doubt };
+    // Only while the record is still this owner's (a lapsed lease may have been taken over).
+    await this.redis.eval(KEEP_IF_OWNER, 1, this.k(key), owner, JSON.stringify(record), ttlSeconds);
   }
 }
 
@@ -106,6 +123,34 @@ class RedisRecords implements RecordStore {
   }
 }
 
+// INCR and the window's expiry in one step: a counter left without a TTL would never reset. A
+// window starts at its first hit, on whichever instance sees it.
+const RATE_HIT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+class RedisRateLimits implements RateLimitStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async hit(key: string, windowMs: number) {
+    const [count, resetInMs] = (await this.redis.eval(
+      RATE_HIT,
+      1,
+      `${this.prefix}rate:${key}`,
+      windowMs,
+    )) as [number, number];
+    return { count, resetInMs };
+  }
+}
+
 /** Every key under `prefix` with its contents, whatever the Redis type. */
 async function dumpPrefix(redis: Redis, prefix: string): Promise<[string, string][]> {
   const out: [string, string][] = [];
@@ -145,6 +190,7 @@ export async function createRedisState(
     idempotency: new RedisIdempotency(redis, prefix),
     records: new RedisRecords(redis, prefix),
     events,
+    rateLimits: new RedisRateLimits(redis, prefix),
     dump: () => dumpPrefix(redis, prefix),
     ping: async () => {
       await redis.ping();

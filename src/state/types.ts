@@ -6,7 +6,9 @@ export type Reservation =
   | { kind: 'reserved'; owner: string }
   | { kind: 'in_progress' }
   | { kind: 'mismatch' }
-  | { kind: 'completed'; value: string };
+  | { kind: 'completed'; value: string }
+  /** The provider call's outcome is unknown (see markInDoubt); `owner` resolves it. */
+  | { kind: 'in_doubt'; owner: string; doubt: string };
 
 export interface IdempotencyStore {
   /**
@@ -23,6 +25,21 @@ export interface IdempotencyStore {
   complete(key: string, owner: string, fingerprint: string, value: string, ttlSeconds: number): Promise<void>;
   /** Lets a failed attempt be retried with the same key; frees only `owner`'s own reservation. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * Keeps `owner`'s reservation for `ttlSeconds` with `doubt` (what resolving needs): the provider
+   * may or may not have done it, so neither a replay nor a fresh attempt may run blindly. Whoever
+   * resolves it (a repeat of the request, the poller) gets `owner` back from `reserve` and ends
+   * it with complete or release.
+   */
+  markInDoubt(
+    key: string,
+    owner: string,
+    fingerprint: string,
+    doubt: string,
+    ttlSeconds: number,
+  ): Promise<void>;
+  /** The record under `key` as stored (the poller resolving a doubt), or null. */
+  peek(key: string): Promise<IdempotencyRecord | null>;
 }
 
 /**
@@ -115,6 +132,20 @@ export function compareCursors(a: string, b: string): number {
 
 export const CURSOR = /^\d{1,20}-\d{1,20}$/;
 
+/**
+ * Fixed-window hit counters (the per-API-key rate limit), shared by every instance so that a limit
+ * holds however many instances serve the key. The rule (how many hits are too many) lives with
+ * the caller.
+ */
+export interface RateLimitStore {
+  /**
+   * Counts one hit on `key` in its current window (which starts at the window's first hit and lasts
+   * `windowMs`). Returns the hits counted in the window so far, this one included, and the
+   * milliseconds until the window ends.
+   */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+}
+
 export interface StateOptions {
   /** Entries the event log keeps (trimmed beyond, approximately in Redis). */
   logMaxLength?: number;
@@ -125,6 +156,7 @@ export interface StateStore {
   readonly idempotency: IdempotencyStore;
   readonly records: RecordStore;
   readonly events: EventState;
+  readonly rateLimits: RateLimitStore;
   /** Every key and value held, as stored: for audits such as "no account number in clear". */
   dump(): Promise<[string, string][]>;
   ping(): Promise<void>;
@@ -136,10 +168,15 @@ export interface IdempotencyRecord {
   value: string | null;
   /** Who holds the reservation while `value` is null. */
   owner: string | null;
+  /** Set while the outcome is in doubt (markInDoubt). */
+  doubt?: string | null;
 }
 
 /** The decision `reserve` makes about an existing record; one rule for both stores. */
 export function judge(existing: IdempotencyRecord, fingerprint: string): Reservation {
   if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
-  return existing.value === null ? { kind: 'in_progress' } : { kind: 'completed', value: existing.value };
+  if (existing.value !== null) return { kind: 'completed', value: existing.value };
+  if (existing.doubt && existing.owner)
+    return { kind: 'in_doubt', owner: existing.owner, doubt: existing.doubt };
+  return { kind: 'in_progress' };
 }

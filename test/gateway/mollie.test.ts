@@ -891,10 +891,10 @@ describe.each(stateKinds())('Mollie idempotency with %s state', (state) => {
 
     const other = t.mollie.requests.length;
     const changed = await create(t, { ...input, amount: eurAmount('12.35') });
-    expect(changed.result).toMatchObject({ __typename: 'ValidationError', field: 'idempotencyKey' });
+    expect(changed.result).toMatchObject({ __typename: 'IdempotencyConflictError', field: 'idempotencyKey' });
     // Without amount is a different request too.
     expect((await create(t, { sourceId: eur.id, idempotencyKey })).result).toMatchObject({
-      __typename: 'ValidationError',
+      __typename: 'IdempotencyConflictError',
       field: 'idempotencyKey',
     });
     expect(countRequests(t.mollie, 'POST', /^\/v2\/payouts$/, other)).toBe(0);

@@ -47,6 +47,13 @@ export const ErrorFields = graphql(`
     ... on ProviderUnavailableError {
       provider
     }
+    ... on IdempotencyConflictError {
+      field
+    }
+    ... on PayoutInDoubtError {
+      provider
+      idempotencyKey
+    }
   }
 `);
 

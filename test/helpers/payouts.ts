@@ -61,14 +61,22 @@ async function setup(t: TestApp): Promise<Record<PayoutProvider, Partial<CreateP
   };
 }
 
+/** What createPayout needs at `provider` besides its idempotencyKey (sources, destinations made once). */
+export async function payoutInputFor(
+  t: TestApp,
+  provider: PayoutProvider,
+): Promise<Partial<CreatePayoutInput>> {
+  if (!setups.has(t)) setups.set(t, setup(t));
+  return { provider, ...(await setups.get(t)!)[provider] };
+}
+
 /** Creates a payout at `provider` and returns it (the PayoutFields fragment). */
 export async function createPayoutAt(
   t: TestApp,
   provider: PayoutProvider,
   input: Partial<CreatePayoutInput> = {},
 ): Promise<Json> {
-  if (!setups.has(t)) setups.set(t, setup(t));
-  const base = (await setups.get(t)!)[provider];
+  const base = await payoutInputFor(t, provider);
   const r = (
     await t.exec(CreatePayout, {
       input: { provider, idempotencyKey: `p-${randomBytes(8).toString('hex')}`, ...base, ...input },

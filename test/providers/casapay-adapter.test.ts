@@ -45,7 +45,7 @@ beforeAll(async () => {
     { apiKey: 'sk_test_x', baseUrl: server.url, webhookSecret: null },
     adapterDeps({
       log: { info() {}, error() {}, warn: (obj, msg) => warnings.push({ obj, msg }) },
-      retries: 0,
+      transport: { retries: 0 },
     }),
   );
 });

@@ -29,7 +29,7 @@ import {
   type PayoutProviderAdapter,
 } from '../../src/providers/types.ts';
 import { startMollieSimulator, type MollieSimulator } from '../../src/sandbox/mollie/index.ts';
-import { adapterDeps } from '../helpers/deps.ts';
+import { adapterDeps, type DepsOverrides } from '../helpers/deps.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -58,9 +58,9 @@ const sandboxSettings = (key = newKey(), webhookSecret: string | null = null) =>
 const hexKey = () => randomBytes(32).toString('hex');
 
 /** A fresh sandbox account (its own key) with the adapter over it and its two seeded balances. */
-async function account(overrides: Partial<AdapterDeps> = {}) {
+async function account(overrides: DepsOverrides = {}) {
   const key = newKey();
-  const adapter = mollie.createAdapter(sandboxSettings(key, 'x'), { ...deps, ...overrides });
+  const adapter = mollie.createAdapter(sandboxSettings(key, 'x'), adapterDeps({ log: silent, ...overrides }));
   adapters.push(adapter);
   const balances = await adapter.listBalances!();
   const eur = balances.find((b) => b.currency === 'EUR')!.providerBalanceId;
@@ -249,7 +249,7 @@ describe('idempotency', () => {
   });
 
   it('a create whose answer timed out is retried with the same key and returns the one payout', async () => {
-    const { adapter, eur } = await account({ timeoutMs: 300, retries: 1 });
+    const { adapter, eur } = await account({ transport: { timeoutMs: 300, retries: 1 } });
     sim.injectFault({ method: 'POST', pathPrefix: '/v2/payouts', delayMs: 2500, count: 1 });
     const before = postCount();
     const p = await adapter.createPayout!(command({ sourceId: eur, amount: eurAmount(700) }));

@@ -4,12 +4,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NotFoundError, ProviderRejectedError, ProviderUnavailableError } from '../../src/domain/errors.ts';
-import type { AdapterDeps, ProviderSettings } from '../../src/providers/module.ts';
+import type { ProviderSettings } from '../../src/providers/module.ts';
 import { tokenio } from '../../src/providers/tokenio/index.ts';
 import type { CreatePayoutCommand, PayoutProviderAdapter } from '../../src/providers/types.ts';
 import { startTokenioSimulator, type TokenioSimulator } from '../../src/sandbox/tokenio/index.ts';
 import { countRequests } from '../helpers/app.ts';
-import { adapterDeps } from '../helpers/deps.ts';
+import { adapterDeps, type DepsOverrides } from '../helpers/deps.ts';
 
 let sim: TokenioSimulator;
 const open: PayoutProviderAdapter[] = [];
@@ -21,7 +21,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-function adapter(settings: Partial<ProviderSettings> = {}, deps: Partial<AdapterDeps> = {}) {
+function adapter(settings: Partial<ProviderSettings> = {}, deps: DepsOverrides = {}) {
   const a = tokenio.createAdapter(
     {
       ...tokenio.sandbox.credentials({ TOKENIO_BASE_URL: sim.url }),
@@ -91,7 +91,7 @@ describe('Token.io request signing (live auth)', () => {
 
 describe('creates in doubt', () => {
   it('a create whose answer timed out is found by its refId, and a retry looks before sending again', async () => {
-    const a = adapter({}, { timeoutMs: 300, retries: 1 });
+    const a = adapter({}, { transport: { timeoutMs: 300, retries: 1 } });
     const command = { ...(await gbpCommand(a)), idempotencyKey: newKey() };
     const before = posts();
     sim.injectFault({ method: 'POST', pathPrefix: '/payouts', delayMs: 1500, count: 1 });

@@ -50,10 +50,10 @@ export class CasaPayClient {
     schema: S,
     fields: ParamFields = {},
   ): Promise<z.infer<S>> {
-    const res = await this.http.send(req);
-    if (res.status >= 200 && res.status < 300) return schema.parse(res.body);
-    const parsed = errorSchema.safeParse(res.body);
-    throw toGatewayError(res.status, parsed.success ? parsed.data.error : null, fields);
+    return this.http.call(req, schema, (res) => {
+      const parsed = errorSchema.safeParse(res.body);
+      return toGatewayError(res.status, parsed.success ? parsed.data.error : null, fields);
+    });
   }
 
   createPayout(body: CreatePayoutBody, idempotencyKey: string, sandboxOutcome?: string | null) {

@@ -1,6 +1,7 @@
 // The CasaPay adapter: GBP/EUR payouts to bank accounts registered at CasaPay, from per-currency
 // balances. Stripe-shaped API; see ../../../README.md for the choices made where the seeds are silent.
 import { randomBytes } from 'node:crypto';
+import { isSEPACountry } from 'ibantools';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Payout } from '../../domain/payout.ts';
@@ -11,6 +12,7 @@ import { fillPage } from '../paging.ts';
 import {
   testHelperDrive,
   type PageQuery,
+  type CreatePayoutCommand,
   type PayoutFilter,
   type PayoutProviderAdapter,
   type ProviderCapabilities,
@@ -61,8 +63,7 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
     provider: 'CASAPAY',
     baseUrl: settings.baseUrl,
     headers: { authorization: `Bearer ${settings.apiKey}` },
-    timeoutMs: deps.timeoutMs,
-    retries: deps.retries,
+    ...deps.transport,
   });
   const client = new CasaPayClient(http);
   const payout = (w: Parameters<typeof toPayout>[0]) => toPayout(w, deps.log);
@@ -98,6 +99,25 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
     );
   }
 
+  async function createPayout(cmd: CreatePayoutCommand): Promise<Payout> {
+    const amount = cmd.amount!; // REQUIRED by the capabilities; the service enforces it.
+    if (cmd.description && cmd.description.length > 5000)
+      throw new ValidationError('description', 'CasaPay takes a description of at most 5000 characters.');
+    const w = await client.createPayout(
+      {
+        amount: amount.minor,
+        currency: amount.currency.toLowerCase(),
+        destination: cmd.destinationId!,
+        ...(cmd.description !== null ? { description: cmd.description } : {}),
+        ...(cmd.method ? { method: cmd.method === 'INSTANT' ? 'instant' : 'standard' } : {}),
+        ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
+      },
+      cmd.idempotencyKey,
+      cmd.sandboxOutcome,
+    );
+    return payout(w);
+  }
+
   return {
     name: 'CASAPAY',
     capabilities: CASAPAY_CAPABILITIES,
@@ -113,22 +133,10 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
     ...(settings.sandbox
       ? { sandbox: testHelperDrive(async (id, step) => payout(await client.testHelper(id, step))) }
       : {}),
-    async createPayout(cmd) {
-      const amount = cmd.amount!; // REQUIRED by the capabilities; the service enforces it.
-      const w = await client.createPayout(
-        {
-          amount: amount.minor,
-          currency: amount.currency.toLowerCase(),
-          destination: cmd.destinationId!,
-          ...(cmd.description !== null ? { description: cmd.description } : {}),
-          ...(cmd.method ? { method: cmd.method === 'INSTANT' ? 'instant' : 'standard' } : {}),
-          ...(cmd.metadata ? { metadata: cmd.metadata } : {}),
-        },
-        cmd.idempotencyKey,
-        cmd.sandboxOutcome,
-      );
-      return payout(w);
-    },
+    createPayout,
+    // Replaying the request with its idempotency key answers the payout the first attempt made (or,
+    // if that attempt never arrived, makes it now): never a second one.
+    findCreatedPayout: createPayout,
     getPayout: async (id) => payout(await client.getPayout(id)),
     listPayouts,
     cancelPayout: async (id) => payout(await client.cancelPayout(id)),
@@ -149,6 +157,8 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
     },
     async createBankAccount(cmd) {
       const gb = cmd.country === 'GB';
+      if (!gb && !isSEPACountry(cmd.country))
+        throw new ValidationError('country', `CasaPay pays to GB and SEPA accounts, not ${cmd.country}.`);
       // Refuse what CasaPay would silently ignore: a caller must not believe a BIC was registered.
       const unused = gb
         ? { iban: cmd.iban, bic: cmd.bic, routingNumber: cmd.routingNumber }
@@ -185,6 +195,7 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
     async ping() {
       await client.getBalance();
     },
+    health: () => http.health(),
     close: () => http.close(),
   };
 }

@@ -36,10 +36,10 @@ export class MollieClient {
   ) {}
 
   private async call<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<z.infer<S>> {
-    const res = await this.http.send(req);
-    if (res.status >= 200 && res.status < 300) return schema.parse(res.body);
-    const parsed = errorSchema.safeParse(res.body);
-    throw toGatewayError(res.status, parsed.success ? parsed.data : null);
+    return this.http.call(req, schema, (res) => {
+      const parsed = errorSchema.safeParse(res.body);
+      return toGatewayError(res.status, parsed.success ? parsed.data : null);
+    });
   }
 
   /**

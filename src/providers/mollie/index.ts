@@ -13,6 +13,7 @@ import {
   testHelperDrive,
   type Page,
   type PageQuery,
+  type CreatePayoutCommand,
   type PayoutFilter,
   type PayoutProviderAdapter,
   type ProviderCapabilities,
@@ -85,8 +86,7 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     provider: 'MOLLIE',
     baseUrl: settings.baseUrl,
     headers: { authorization: `Bearer ${settings.apiKey}` },
-    timeoutMs: deps.timeoutMs,
-    retries: deps.retries,
+    ...deps.transport,
   });
   const client = new MollieClient(http, {
     apiKey: settings.apiKey,
@@ -149,6 +149,28 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
     return all;
   }
 
+  async function createPayout(cmd: CreatePayoutCommand): Promise<Payout> {
+    // The service enforces the capabilities; these guard direct callers from a silent no-op.
+    if (!cmd.sourceId)
+      throw new ValidationError('sourceId', 'Mollie pays out from a balance: sourceId is required.');
+    if (cmd.destinationId) {
+      throw new ValidationError('destinationId', 'Mollie pays only to the balance’s own bank account.');
+    }
+    if (cmd.metadata) throw new ValidationError('metadata', 'Mollie payouts carry no metadata.');
+    if (cmd.description && cmd.description.length > 255)
+      throw new ValidationError('description', 'Mollie takes a description of at most 255 characters.');
+    const w = await client.createPayout(
+      {
+        balanceId: cmd.sourceId,
+        ...(cmd.amount ? { amount: toWireAmount(cmd.amount) } : {}),
+        ...(cmd.description !== null ? { description: cmd.description } : {}),
+      },
+      mollieIdempotencyKey(cmd.idempotencyKey),
+      cmd.sandboxOutcome,
+    );
+    return payout(w);
+  }
+
   return {
     name: 'MOLLIE',
     capabilities: MOLLIE_CAPABILITIES,
@@ -183,25 +205,10 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
       );
       return { items: page.items.map((b) => toBankAccount(b)!), hasMore: page.hasMore };
     },
-    async createPayout(cmd) {
-      // The service enforces the capabilities; these guard direct callers from a silent no-op.
-      if (!cmd.sourceId)
-        throw new ValidationError('sourceId', 'Mollie pays out from a balance: sourceId is required.');
-      if (cmd.destinationId) {
-        throw new ValidationError('destinationId', 'Mollie pays only to the balance’s own bank account.');
-      }
-      if (cmd.metadata) throw new ValidationError('metadata', 'Mollie payouts carry no metadata.');
-      const w = await client.createPayout(
-        {
-          balanceId: cmd.sourceId,
-          ...(cmd.amount ? { amount: toWireAmount(cmd.amount) } : {}),
-          ...(cmd.description !== null ? { description: cmd.description } : {}),
-        },
-        mollieIdempotencyKey(cmd.idempotencyKey),
-        cmd.sandboxOutcome,
-      );
-      return payout(w);
-    },
+    createPayout,
+    // Replaying the request with its idempotency key answers the payout the first attempt made (or,
+    // if that attempt never arrived, makes it now): never a second one.
+    findCreatedPayout: createPayout,
     getPayout: async (id) => payout(await client.getPayout(id)),
     listPayouts,
     cancelPayout: async (id) => payout(await client.cancelPayout(id)),
@@ -209,6 +216,7 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
       // Both credentials: the API key (payouts) and the organisation token (balances).
       await Promise.all([client.listPayouts({ limit: 1 }), client.listBalances({ limit: 1 })]);
     },
+    health: () => http.health(),
     close: () => http.close(),
   };
 }

@@ -101,8 +101,7 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
     provider: 'STRADDLE',
     baseUrl: settings.baseUrl,
     headers: { authorization: `Bearer ${settings.apiKey}` },
-    timeoutMs: deps.timeoutMs,
-    retries: deps.retries,
+    ...deps.transport,
   });
   const client = new StraddleClient(http);
   const payout = (w: Parameters<typeof toPayout>[0]) => toPayout(w, deps.log);
@@ -144,6 +143,13 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
     };
   }
 
+  /** The payout a create with this external_id made (Straddle keeps it unique per account), if any. */
+  async function findByExternalId(externalId: string): Promise<Payout | null> {
+    const found = await client.searchPayouts({ page: 1, externalId });
+    const hit = found.data.find((p) => p.external_id === externalId);
+    return hit ? payout(await client.getPayout(hit.id)) : null;
+  }
+
   return {
     name: 'STRADDLE',
     capabilities: STRADDLE_CAPABILITIES,
@@ -169,6 +175,11 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
       if (!cmd.amount) throw new ValidationError('amount', 'Straddle needs an amount.');
       if (cmd.amount.currency !== 'USD')
         throw new ValidationError('amount.currency', 'Straddle pays out in USD only.');
+      // Straddle's amount is an int32 of cents; a payment_date in the past is refused by Straddle.
+      if (cmd.amount.minor > 2_147_483_647)
+        throw new ValidationError('amount.amount', 'Straddle pays at most 21,474,836.47 USD at once.');
+      if (cmd.scheduledFor && cmd.scheduledFor < easternDate(new Date()))
+        throw new ValidationError('scheduledFor', 'scheduledFor must not be in the past (US Eastern time).');
       if (cmd.metadata && Object.keys(cmd.metadata).length > 20) {
         throw new ValidationError('metadata', 'Straddle takes at most 20 metadata pairs.');
       }
@@ -196,12 +207,12 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
           (error instanceof ValidationError && error.field === 'idempotencyKey') ||
           (error instanceof Error && /external_id/i.test(error.message));
         if (!repeat) throw error;
-        const found = await client.searchPayouts({ page: 1, externalId: keys.externalId }).catch(() => null);
-        const hit = found?.data.find((p) => p.external_id === keys.externalId);
-        if (hit) return payout(await client.getPayout(hit.id));
+        const hit = await findByExternalId(keys.externalId).catch(() => null);
+        if (hit) return hit;
         throw error;
       }
     },
+    findCreatedPayout: (cmd) => findByExternalId(straddleKeys(cmd.idempotencyKey).externalId),
     getPayout: async (id) => payout(await client.getPayout(id)),
     listPayouts,
     cancelPayout: async (id) => payout(await client.cancelPayout(id, 'Cancelled through the payout gateway')),
@@ -291,6 +302,7 @@ export function createStraddleAdapter(settings: ProviderSettings, deps: AdapterD
     async ping() {
       await client.listPaykeys(1, 1);
     },
+    health: () => http.health(),
     close: () => http.close(),
   };
 }

@@ -1,7 +1,13 @@
 // Token.io keeps no bank-account objects: every payout carries its creditor inline. The gateway
 // therefore holds Token.io beneficiaries itself, in its vault (AES-256-GCM at rest), and returns
 // only masked data. EUR accounts are checked with Token.io's Verification of Payee first.
-import { electronicFormatIBAN, isValidBIC, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
+import {
+  electronicFormatIBAN,
+  isSEPACountry,
+  isValidBIC,
+  validateIBAN,
+  ValidationErrorsIBAN,
+} from 'ibantools';
 import type { BankAccount, VerificationStatus } from '../../domain/account.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { RecordStore } from '../../state/types.ts';
@@ -68,6 +74,8 @@ export function validateBeneficiary(cmd: CreateBankAccountCommand): BeneficiaryD
     if (iban.slice(0, 2) !== cmd.country) {
       throw new ValidationError('country', `The IBAN is from ${iban.slice(0, 2)}, not ${cmd.country}.`);
     }
+    if (!isSEPACountry(cmd.country))
+      throw new ValidationError('country', `Token.io pays EUR over SEPA; ${cmd.country} is not in SEPA.`);
     const bic = cmd.bic ? cmd.bic.replace(/\s+/g, '').toUpperCase() : null;
     if (bic && !isValidBIC(bic))
       throw new ValidationError('bic', 'The BIC is not valid (8 or 11 characters, ISO 9362).');

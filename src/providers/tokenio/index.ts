@@ -72,8 +72,7 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
     // Basic auth with the dashboard's API key is the sandbox scheme; production signs every request.
     headers: signer ? {} : { authorization: `Basic ${settings.apiKey}` },
     ...(signer ? { authorize: async (req) => ({ authorization: `Bearer ${await signer(req)}` }) } : {}),
-    timeoutMs: deps.timeoutMs,
-    retries: deps.retries,
+    ...deps.transport,
   });
   const client = new TokenioClient(http, settings.onBehalfOfId ?? null);
   const beneficiaries = new BeneficiaryVault(deps.records, deps.vault, deps.log);
@@ -213,6 +212,11 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
       }
     },
 
+    async findCreatedPayout(cmd) {
+      const found = await findByRefId(refIdFor(cmd.idempotencyKey));
+      return found ? one(found) : null;
+    },
+
     getPayout: async (id) => one(await client.getPayout(id)),
 
     async getPayouts(ids) {
@@ -267,6 +271,7 @@ export function createTokenioAdapter(settings: ProviderSettings, deps: AdapterDe
     async ping() {
       await client.listVirtualAccounts(null, 1);
     },
+    health: () => http.health(),
     close: () => http.close(),
   };
 }

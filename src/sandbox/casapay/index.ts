@@ -55,6 +55,7 @@ export async function startCasaPaySimulator(
   });
 
   const handle = await startSimulator({
+    faults,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     routes: [

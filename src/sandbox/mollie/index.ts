@@ -142,6 +142,7 @@ export async function startMollieSimulator(options: MollieSimulatorOptions = {})
   });
 
   const handle = await startSimulator({
+    faults,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     routes: [

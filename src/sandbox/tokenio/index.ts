@@ -94,6 +94,7 @@ export async function startTokenioSimulator(
   });
 
   const handle = await startSimulator({
+    faults,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     routes: [

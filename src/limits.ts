@@ -1,0 +1,140 @@
+// GraphQL abuse limits: what one operation may ask for (graphql-armor's depth, alias, token, cost
+// and directive limits), what live mode keeps to itself (introspection, field suggestions), and
+// how often one API key may call (a fixed window counted in the state store, so the limit holds
+// across instances). Each refusal carries a code in `extensions.code`.
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from './providers/types.ts';
+import type { RateLimitStore } from './state/types.ts';
+
+export interface GatewayLimits {
+  /** Nesting of fields; fragments add none. The schema has no cycles, so only `__type` goes deep. */
+  maxDepth: number;
+  maxAliases: number;
+  /** Lexer tokens in the document: bounds parsing work before anything else runs. */
+  maxTokens: number;
+  /** graphql-armor's cost: objects 2, scalars 1, ×1.5 per level, × a literal `first`. */
+  maxCost: number;
+  maxDirectives: number;
+  /** Requests per window per API key; 0 turns the rate limit off. */
+  rateLimit: number;
+  rateLimitWindowMs: number;
+}
+
+// Every operation the tests and GraphiQL send stays well inside these (deepest 6, 2 aliases,
+// ~190 tokens for GraphiQL's introspection, which depth and cost do not count). A full page,
+// `payouts(first: 100)` with every Payout field, costs about 14,500.
+export const DEFAULT_LIMITS: GatewayLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 1000,
+  maxCost: 20_000,
+  maxDirectives: 50,
+  // 100 a second on average: a key is an integration serving many people, not one person.
+  rateLimit: 6000,
+  rateLimitWindowMs: 60_000,
+};
+
+/**
+ * armor's own errors say "Syntax Error: …" and carry no code; this reports the same message with
+ * one. Validation rules report it (so it joins the other validation errors); the token limit runs
+ * inside the lexer, where throwing is the only way out.
+ */
+function refuse(code: string) {
+  return (context: ValidationContext | null, error: GraphQLError) => {
+    const coded = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code } });
+    if (!context) throw coded;
+    context.reportError(coded);
+  };
+}
+
+const armor = (code: string) => ({ onReject: [refuse(code)], propagateOnRejection: false });
+
+/**
+ * graphql-js's own rule, on every operation. Yoga's useDisableIntrospection decides per HTTP
+ * request, so operations over graphql-ws (which have none) would slip past it.
+ */
+const noIntrospection: Plugin = {
+  onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+};
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * Drops graphql-js's "Did you mean …?" from an error's message, in place. armor's
+ * block-field-suggestions would do it for validation errors only, and misses "Did you mean the
+ * enum value …?"; variable values are checked later, in execute, and suggest input fields too.
+ */
+export function hideSuggestions<E>(error: E): E {
+  if (error instanceof GraphQLError) error.message = error.message.replace(SUGGESTION, '');
+  return error;
+}
+
+/**
+ * graphql-js prints the whole variable value in a coercion error (`Variable "$input" got invalid
+ * value { …, accountNumber: "31926819" }; Field "holderName" … was not provided.`): an account
+ * number in an error message. Keep the variable, the path and the reason, never the value.
+ */
+const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) [\s\S]*?((?: at "[^"]*")?; [^;]*)$/;
+
+export function hideVariableValues<E>(error: E): E {
+  if (error instanceof GraphQLError) error.message = error.message.replace(VARIABLE_VALUE, '$1$2');
+  return error;
+}
+
+/** Validation errors, on HTTP and graphql-ws alike; server.ts also hides them where errors are masked. */
+const noSuggestions: Plugin = {
+  onValidate:
+    () =>
+    ({ valid, result, setResult }) => {
+      if (!valid) setResult(result.map(hideSuggestions));
+    },
+};
+
+/** The envelop plugins; `live` also hides the schema (no introspection, no "Did you mean"). */
+export function limitPlugins(limits: GatewayLimits, live: boolean): Plugin[] {
+  return [
+    maxTokensPlugin({ n: limits.maxTokens, ...armor('TOO_MANY_TOKENS') }),
+    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...armor('QUERY_TOO_DEEP') }),
+    maxAliasesPlugin({ n: limits.maxAliases, ...armor('TOO_MANY_ALIASES') }),
+    costLimitPlugin({ maxCost: limits.maxCost, flattenFragments: true, ...armor('QUERY_TOO_COSTLY') }),
+    maxDirectivesPlugin({ n: limits.maxDirectives, ...armor('TOO_MANY_DIRECTIVES') }),
+    ...(live ? [noIntrospection, noSuggestions] : []),
+  ] as Plugin[];
+}
+
+/** The per-API-key limit. Keyed on the principal's id (a hash), so no key reaches the store. */
+export class RateLimiter {
+  constructor(
+    private readonly store: RateLimitStore,
+    private readonly limits: Pick<GatewayLimits, 'rateLimit' | 'rateLimitWindowMs'>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Counts a request; null when it may go ahead, else the seconds until the window ends. */
+  async check(principalId: string): Promise<number | null> {
+    const { rateLimit, rateLimitWindowMs } = this.limits;
+    if (rateLimit === 0) return null;
+    try {
+      const { count, resetInMs } = await this.store.hit(principalId, rateLimitWindowMs);
+      return count > rateLimit ? Math.max(1, Math.ceil(resetInMs / 1000)) : null;
+    } catch (error) {
+      // An abuse control, not a money control: a state outage must not refuse every request.
+      this.log.warn({ reason: (error as Error).message }, 'rate limit not checked: the state store failed');
+      return null;
+    }
+  }
+
+  error(retryAfterSeconds: number): GraphQLError {
+    const { rateLimit, rateLimitWindowMs } = this.limits;
+    return new GraphQLError(
+      `Rate limit exceeded: at most ${rateLimit} requests per ${rateLimitWindowMs / 1000} s for this API key. Retry after ${retryAfterSeconds} s.`,
+      { extensions: { code: 'RATE_LIMITED', retryAfterSeconds } },
+    );
+  }
+}

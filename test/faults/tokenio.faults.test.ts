@@ -1,0 +1,3 @@
+import { faultMatrix } from './fault-matrix.ts';
+
+faultMatrix('TOKENIO', { create: ['POST', '/payouts'], read: ['GET', '/payouts'] });
