@@ -1,38 +1,30 @@
-// Filling one page when part of a filter can only be applied on our side: keep reading the
-// provider's pages until `limit` items match or the provider has no more. A filter that matches
-// rarely could cost unbounded provider calls, so one page reads at most MAX_PROVIDER_PAGES; a page
-// cut short that way says where the scan stopped (`resumeAfterId`), so the next page continues
-// from there instead of re-reading the same provider pages forever.
+// One page of a list part of whose filter can only be applied on our side: one provider call
+// (callers ask for a large provider page then), whose matches are the page. A page may so hold
+// fewer items than asked for, even none, while the provider has more: it then says where the scan
+// stopped (`resumeAfterId`, `scanned`), so the next page reads on from there. One call per page
+// keeps a federated page's cost bounded (one list call per provider) however rarely a filter matches.
 import { ValidationError } from '../domain/errors.ts';
 import type { Page } from './types.ts';
 
-/** Bounds the provider calls one page may cost when most items are filtered out. */
-const MAX_PROVIDER_PAGES = 20;
-
-export async function fillPage<T>(
+export async function filteredPage<T>(
   fetchPage: (afterId: string | null) => Promise<Page<T>>,
   afterId: string | null,
   limit: number,
   matches: (item: T) => boolean,
   idOf: (item: T) => string,
 ): Promise<Page<T>> {
+  const page = await fetchPage(afterId);
   const items: T[] = [];
-  let cursor = afterId;
-  for (let calls = 0; calls < MAX_PROVIDER_PAGES; calls++) {
-    const page = await fetchPage(cursor);
-    for (const item of page.items) {
-      if (!matches(item)) continue;
-      if (items.length === limit) return { items, hasMore: true };
-      items.push(item);
-    }
-    // A full page ends the scan: the provider's has_more answers hasNextPage without another call.
-    if (items.length === limit) return { items, hasMore: page.hasMore };
-    const last = page.items.at(-1);
-    if (!page.hasMore || !last) return { items, hasMore: false };
-    cursor = idOf(last);
+  for (const item of page.items) {
+    if (!matches(item)) continue;
+    // More matches than asked for: the next page starts after the last one returned.
+    if (items.length === limit) return { items, hasMore: true };
+    items.push(item);
   }
-  // Capped: everything up to `cursor` (the last item scanned) has been looked at.
-  return { items, hasMore: true, ...(cursor !== null ? { resumeAfterId: cursor } : {}) };
+  const last = page.items.at(-1);
+  if (!page.hasMore || !last) return { items, hasMore: false };
+  // Everything up to `last` has been looked at, matched or not.
+  return { items, hasMore: true, resumeAfterId: idOf(last), scanned: last };
 }
 
 /**

@@ -76,10 +76,13 @@ export interface Page<T> {
    */
   positions?: string[];
   /**
-   * Set when the page stopped early (a capped client-side filter scan): the id of the last item the
-   * provider was read up to, so the next page starts there rather than after the last item returned.
+   * Set when a filter applied on our side left the page short while the provider has more: the
+   * position of the last item the provider was read up to, so the next page starts there rather
+   * than after the last item returned.
    */
   resumeAfterId?: string;
+  /** That last item read (matched or not): how far the provider's list has been looked at. */
+  scanned?: T;
 }
 
 export type Requirement = 'REQUIRED' | 'OPTIONAL' | 'FORBIDDEN';

@@ -3,6 +3,8 @@ import { builder } from './builder.ts';
 import { PayoutProviderEnum } from './enums.ts';
 import { MoneyRef } from './money.ts';
 import type { Balance } from '../domain/account.ts';
+import type { BalanceList } from '../services/gateway.ts';
+import { providerErrorsField } from './errors.ts';
 
 export const BalanceRef = builder.node(builder.objectRef<Balance>('Balance'), {
   authScopes: { 'balances:read': true },
@@ -24,11 +26,20 @@ export const BalanceRef = builder.node(builder.objectRef<Balance>('Balance'), {
   }),
 });
 
+const BalanceListRef = builder.objectRef<BalanceList>('BalanceList').implement({
+  description: 'Balances of one provider, or of every enabled provider, asked at once.',
+  fields: (t) => ({
+    nodes: t.field({ type: [BalanceRef], resolve: (l) => l.nodes }),
+    providerErrors: t.field({ ...providerErrorsField, resolve: (l) => l.providerErrors }),
+  }),
+});
+
 builder.queryField('balances', (t) =>
   t.field({
-    type: [BalanceRef],
+    type: BalanceListRef,
     authScopes: { 'balances:read': true },
-    description: 'Every enabled provider’s balances, or one provider’s.',
+    description:
+      'Every enabled provider’s balances (a provider that fails is named in `providerErrors`), or one provider’s.',
     args: { provider: t.arg({ type: PayoutProviderEnum }) },
     resolve: (_root, { provider }, ctx) => ctx.gateway.balances(provider),
   }),

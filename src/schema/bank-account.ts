@@ -3,7 +3,8 @@ import { nodeKey } from '../domain/ids.ts';
 import { checkBankDetails } from '../domain/inputs.ts';
 import { builder, grant } from './builder.ts';
 import { AccountTypeEnum, CustomerTypeEnum, PayoutProviderEnum, VerificationStatusEnum } from './enums.ts';
-import { CREATE_ERRORS } from './errors.ts';
+import type { FederatedConnection } from '../services/connection.ts';
+import { CREATE_ERRORS, providerErrorsField } from './errors.ts';
 
 const VerificationRef = builder.objectRef<BankAccountVerification>('BankAccountVerification').implement({
   description:
@@ -57,6 +58,12 @@ export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount
 const BankAccountConnection = builder.connectionObject({
   type: BankAccountRef,
   name: 'BankAccountConnection',
+  fields: (t) => ({
+    providerErrors: t.field({
+      ...providerErrorsField,
+      resolve: (c) => (c as unknown as FederatedConnection<BankAccount>).providerErrors,
+    }),
+  }),
 });
 
 builder.queryFields((t) => ({

@@ -1,6 +1,7 @@
 // The typed errors of the mutation result unions. Each class in ../domain/errors.ts gets an
 // object type implementing `Error`; the errors plugin matches thrown instances to them.
 import type { GatewayError } from '../domain/errors.ts';
+import type { ProviderName } from '../domain/provider.ts';
 import {
   IdempotencyConflictError,
   InsufficientFundsError,
@@ -82,6 +83,29 @@ builder.objectType(PayoutInDoubtError, {
     idempotencyKey: t.exposeString('idempotencyKey'),
   }),
 });
+
+/** A provider left out of a federated read: the others' results came back without it. */
+export const ProviderErrorRef = builder
+  .objectRef<{ provider: ProviderName; code: string; message: string }>('ProviderError')
+  .implement({
+    description:
+      'A provider that failed during a read across providers: the others’ results came back without its part. In a connection its position stays in the cursors, so the next page asks it again from where it stood.',
+    fields: (t) => ({
+      provider: t.field({ type: PayoutProviderEnum, resolve: (e) => e.provider }),
+      code: t.exposeString('code', {
+        description:
+          'As the typed errors’: PROVIDER_UNAVAILABLE, or PROVIDER_REJECTED (e.g. credentials refused).',
+      }),
+      message: t.exposeString('message'),
+    }),
+  });
+
+/** `providerErrors` of a federated connection (see services/connection.ts). */
+export const providerErrorsField = {
+  type: [ProviderErrorRef] as [typeof ProviderErrorRef],
+  description:
+    'Providers that failed during this read, and why (empty when all answered). Only for reads across providers: a read of one provider named in the arguments fails as a whole.',
+};
 
 export const COMMON_ERRORS = [
   ValidationError,

@@ -9,7 +9,8 @@ import {
   PayoutStatusEnum,
   SandboxOutcomeEnum,
 } from './enums.ts';
-import { CREATE_PAYOUT_ERRORS, PAYOUT_ERRORS } from './errors.ts';
+import { CREATE_PAYOUT_ERRORS, PAYOUT_ERRORS, providerErrorsField } from './errors.ts';
+import type { FederatedConnection } from '../services/connection.ts';
 import { MoneyInput, MoneyRef } from './money.ts';
 
 const PayoutStatusChangeRef = builder.simpleObject('PayoutStatusChange', {
@@ -81,7 +82,16 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
   }),
 });
 
-const PayoutConnection = builder.connectionObject({ type: PayoutRef, name: 'PayoutConnection' });
+const PayoutConnection = builder.connectionObject({
+  type: PayoutRef,
+  name: 'PayoutConnection',
+  fields: (t) => ({
+    providerErrors: t.field({
+      ...providerErrorsField,
+      resolve: (c) => (c as unknown as FederatedConnection<Payout>).providerErrors,
+    }),
+  }),
+});
 
 const PayoutFilter = builder.inputType('PayoutFilter', {
   fields: (t) => ({

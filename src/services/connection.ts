@@ -1,8 +1,7 @@
 // One Relay connection over several providers. The cursor records, per provider, the position of
 // the last item the client has seen: its id, or an offset-paged provider's own position (or that
-// the provider is exhausted); each page is a k-way merge
-// of the providers' own pages, so every provider's order is kept and nothing is skipped.
-import { ValidationError } from '../domain/errors.ts';
+// the provider is exhausted).
+import { ProviderRejectedError, ProviderUnavailableError, ValidationError } from '../domain/errors.ts';
 import { isProviderName, type ProviderName } from '../domain/provider.ts';
 import type { Page } from '../providers/types.ts';
 
@@ -62,26 +61,77 @@ export interface Source<T> {
   fetch(afterId: string | null, limit: number): Promise<Page<T>>;
 }
 
+/** A provider that failed during a federated read: the others' results came back without it. */
+export interface ProviderFailure {
+  provider: ProviderName;
+  code: string;
+  message: string;
+}
+
+export interface FederatedConnection<T> extends Connection<T> {
+  providerErrors: ProviderFailure[];
+}
+
+export interface MergeOptions<T> {
+  idOf: (item: T) => string;
+  /** The order across providers (e.g. newer first, ties by id); each provider's own order is kept. */
+  before: (a: T, b: T) => boolean;
+  /**
+   * True when `item` surely comes before anything a provider has not yet shown after `frontier`
+   * (the last item it scanned): e.g. strictly newer. Lets other providers go on while one whose
+   * filtered page matched little has more to read. Without it such a provider stops the page.
+   */
+  ahead?: (item: T, frontier: T) => boolean;
+  /**
+   * A federated read: a provider that fails is reported in `providerErrors` and the others answer.
+   * Otherwise (one provider asked for by name) its failure is the field's error.
+   */
+  partial: boolean;
+}
+
 /**
- * `before(a, b)` orders items across providers (e.g. newer first); items of one provider always
- * keep the provider's order. Ties go to the earlier source.
+ * A failed read of a federated (`partial`) request as a ProviderFailure; anything else (one provider
+ * asked for by name, a bad cursor, a bug) is thrown: only the provider's own failures are partial.
+ */
+export function federatedFailure(error: unknown, provider: ProviderName, partial: boolean): ProviderFailure {
+  if (partial && (error instanceof ProviderUnavailableError || error instanceof ProviderRejectedError))
+    return { provider, code: error.code, message: error.message };
+  throw error;
+}
+
+/**
+ * One page over every source: a k-way merge of the providers' own pages (one call each), so every
+ * provider's order is kept and nothing is skipped. A provider that failed keeps its position in the
+ * cursor: the next page asks it again from there (its items then arrive late rather than never).
  */
 export async function mergedConnection<T>(
   sources: Source<T>[],
   first: number | null | undefined,
   after: string | null | undefined,
-  idOf: (item: T) => string,
-  before: (a: T, b: T) => boolean,
-): Promise<Connection<T>> {
+  options: MergeOptions<T>,
+): Promise<FederatedConnection<T>> {
+  const { idOf, before, ahead } = options;
   const limit = pageSize(first);
   const state: CursorState = after ? decode(after) : {};
-  const live = sources.filter((s) => state[s.provider] !== DONE);
-  const pages = await Promise.all(live.map((s) => s.fetch(state[s.provider] ?? null, limit)));
+  const asked = sources.filter((s) => state[s.provider] !== DONE);
+  const settled = await Promise.allSettled(asked.map((s) => s.fetch(state[s.provider] ?? null, limit)));
+  const providerErrors: ProviderFailure[] = [];
+  const live: Source<T>[] = [];
+  const pages: Page<T>[] = [];
+  for (const [i, result] of settled.entries()) {
+    const source = asked[i]!;
+    if (result.status === 'fulfilled') {
+      live.push(source);
+      pages.push(result.value);
+      continue;
+    }
+    providerErrors.push(federatedFailure(result.reason, source.provider, options.partial));
+  }
   const heads = pages.map(() => 0);
   const edges: Edge<T>[] = [];
   const cursor: CursorState = { ...state };
   // Where a provider stands once its whole page is consumed: done, or past everything it scanned
-  // (a capped filter scan may have read well beyond its last match).
+  // (a filter applied here may have read well beyond its last match).
   const endOf = (page: Page<T>, lastId: string | null | undefined) =>
     !page.hasMore ? DONE : (page.resumeAfterId ?? lastId);
   for (const [i, page] of pages.entries()) {
@@ -90,10 +140,15 @@ export async function mergedConnection<T>(
     const at = endOf(page, state[provider]);
     if (at !== undefined) cursor[provider] = at;
   }
-  // A source whose page is used up but that has more is out of the running, and its next items
-  // may be newer than anything left in the other pages: stop, the next page fetches them first.
-  const exhausted = (page: Page<T>, i: number) => page.hasMore && heads[i] === page.items.length;
-  while (edges.length < limit && !pages.some(exhausted)) {
+  // A source whose page is used up but that has more may hold items newer than anything left in
+  // the other pages: only items surely ahead of its frontier may go before the next page reads it.
+  const blocks = (i: number, item: T) => {
+    const page = pages[i]!;
+    if (!page.hasMore || heads[i] !== page.items.length) return false;
+    const frontier = page.scanned ?? page.items.at(-1);
+    return !(ahead && frontier !== undefined && ahead(item, frontier));
+  };
+  while (edges.length < limit) {
     let pick = -1;
     for (const [i, page] of pages.entries()) {
       const item = page.items[heads[i] ?? 0];
@@ -104,6 +159,7 @@ export async function mergedConnection<T>(
     const page = pages[pick]!;
     const idx = heads[pick]!;
     const node = page.items[idx]!;
+    if (pages.some((_, i) => i !== pick && blocks(i, node))) break;
     heads[pick] = idx + 1;
     const provider = live[pick]!.provider;
     // Offset-paged providers give each item's position; for the others it is the item's id.
@@ -111,15 +167,17 @@ export async function mergedConnection<T>(
     cursor[provider] = heads[pick] === page.items.length ? endOf(page, position) : position;
     edges.push({ cursor: encode(cursor), node });
   }
+  // hasNextPage speaks for the providers that answered; a failed one's position is in endCursor.
   const hasNextPage = pages.some((p, i) => (heads[i] ?? 0) < p.items.length || p.hasMore);
   return {
     edges,
+    providerErrors,
     pageInfo: {
       hasNextPage,
       hasPreviousPage: Boolean(after),
       startCursor: edges[0]?.cursor ?? null,
       // Even a page with no edges moves the cursor on (past a capped scan), so the client can go on.
-      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encode(cursor) : null),
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage || providerErrors.length ? encode(cursor) : null),
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   UnsupportedOperationError,
   ValidationError,
 } from '../domain/errors.ts';
-import { decodeGlobalId, nodeKey, parseNodeKey } from '../domain/ids.ts';
+import { decodeGlobalId, encodeGlobalId, nodeKey, parseNodeKey } from '../domain/ids.ts';
 import { checkMetadata } from '../domain/inputs.ts';
 import { parseAmount } from '../domain/money.ts';
 import type { Payout, PayoutAction, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
@@ -28,7 +28,12 @@ import type {
   UpdatePayoutCommand,
 } from '../providers/types.ts';
 import type { StateStore } from '../state/types.ts';
-import { mergedConnection, type Connection } from './connection.ts';
+import {
+  federatedFailure,
+  mergedConnection,
+  type FederatedConnection,
+  type ProviderFailure,
+} from './connection.ts';
 import { Idempotency } from './idempotency.ts';
 import type { AdapterRegistry } from './registry.ts';
 
@@ -85,7 +90,17 @@ export interface CreateBankAccountInput {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const newestFirst = (a: Payout, b: Payout) => a.createdAt > b.createdAt;
+/** Newest first; payouts of different providers created at the same instant by (global) id. */
+const newestFirst = (a: Payout, b: Payout) =>
+  a.createdAt > b.createdAt ||
+  (a.createdAt.getTime() === b.createdAt.getTime() &&
+    encodeGlobalId('Payout', a.provider, a.providerPayoutId) <
+      encodeGlobalId('Payout', b.provider, b.providerPayoutId));
+
+export interface BalanceList {
+  nodes: Balance[];
+  providerErrors: ProviderFailure[];
+}
 
 export interface ServiceOptions {
   /**
@@ -518,7 +533,7 @@ export class GatewayService {
     first: number | null | undefined,
     after: string | null | undefined,
     filter: PayoutFilter & { provider?: ProviderName | null },
-  ): Promise<Connection<Payout>> {
+  ): Promise<FederatedConnection<Payout>> {
     if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
       throw new ValidationError('filter.createdBefore', 'createdBefore must be later than createdAfter.');
     }
@@ -527,7 +542,13 @@ export class GatewayService {
       fetch: (afterId: string | null, limit: number) => a.listPayouts!({ afterId, limit, filter }),
     }));
     const started = this.now();
-    const connection = await mergedConnection(sources, first, after, (p) => p.providerPayoutId, newestFirst);
+    const connection = await mergedConnection(sources, first, after, {
+      idOf: (p) => p.providerPayoutId,
+      before: newestFirst,
+      // A provider's later items are no newer than the last one it was read up to.
+      ahead: (p, frontier) => p.createdAt > frontier.createdAt,
+      partial: !filter.provider,
+    });
     await this.tracker.observe(
       connection.edges.map((e) => e.node),
       'POLL',
@@ -540,23 +561,29 @@ export class GatewayService {
     provider: ProviderName | null | undefined,
     first: number | null | undefined,
     after: string | null | undefined,
-  ): Promise<Connection<BankAccount>> {
+  ): Promise<FederatedConnection<BankAccount>> {
     const sources = this.registry.supporting('listBankAccounts', provider).map((a) => ({
       provider: a.name,
       fetch: (afterId: string | null, limit: number) => a.listBankAccounts!({ afterId, limit }),
     }));
     // Bank accounts have no common creation time: providers follow each other in registry order.
-    return mergedConnection(
-      sources,
-      first,
-      after,
-      (b) => b.providerBankAccountId,
-      () => false,
-    );
+    return mergedConnection(sources, first, after, {
+      idOf: (b) => b.providerBankAccountId,
+      before: () => false,
+      partial: !provider,
+    });
   }
 
-  async balances(provider: ProviderName | null | undefined): Promise<Balance[]> {
+  /** Every provider asked at once; without `provider`, one that fails is named in `providerErrors`. */
+  async balances(provider: ProviderName | null | undefined): Promise<BalanceList> {
     const adapters = this.registry.supporting('listBalances', provider);
-    return (await Promise.all(adapters.map((a) => a.listBalances!()))).flat();
+    const settled = await Promise.allSettled(adapters.map((a) => a.listBalances!()));
+    const nodes: Balance[] = [];
+    const providerErrors: ProviderFailure[] = [];
+    for (const [i, result] of settled.entries()) {
+      if (result.status === 'fulfilled') nodes.push(...result.value);
+      else providerErrors.push(federatedFailure(result.reason, adapters[i]!.name, !provider));
+    }
+    return { nodes, providerErrors };
   }
 }

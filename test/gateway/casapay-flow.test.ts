@@ -100,8 +100,9 @@ describe('CasaPay payouts through GraphQL', () => {
 
   it('debits the balance on create and credits it back on cancel', async () => {
     const gbp = async () =>
-      (await t.exec(Balances, { provider: 'CASAPAY' })).data!.balances.find((b) => b.currency === 'GBP')!
-        .available.minorUnits;
+      (await t.exec(Balances, { provider: 'CASAPAY' })).data!.balances.nodes.find(
+        (b) => b.currency === 'GBP',
+      )!.available.minorUnits;
     const before = await gbp();
     const payout = await createGbp('10.01', await gbpAccountId());
     expect(await gbp()).toBe(before - 1001);
@@ -182,7 +183,7 @@ describe('CasaPay payouts through GraphQL', () => {
   it('resolves payouts, bank accounts and balances through node(id:)', async () => {
     const destinationId = await gbpAccountId();
     const payout = await createGbp('3.00', destinationId);
-    const balances = (await t.exec(Balances, {})).data!.balances;
+    const balances = (await t.exec(Balances, {})).data!.balances.nodes;
     for (const [id, type] of [
       [payout.id, 'Payout'],
       [destinationId, 'BankAccount'],

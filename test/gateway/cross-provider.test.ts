@@ -16,7 +16,7 @@ describe('across CasaPay, Mollie and Token.io', () => {
   it('merges payouts newest first, page by page, without gaps or repeats', async () => {
     const accounts = (await t.exec(ListBankAccounts, { provider: 'CASAPAY' })).data!.bankAccounts.edges;
     const gbp = accounts.find((e) => e.node.currency === 'GBP')!.node.id;
-    const balances = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances;
+    const balances = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.nodes;
     const created: string[] = [];
     const pay = async (input: object) => {
       const r = (await t.exec(CreatePayout, { input: input as never })).data!.createPayout;
@@ -42,7 +42,7 @@ describe('across CasaPay, Mollie and Token.io', () => {
     });
     await pause();
     // Token.io pages by opaque offsets: its cursor position is not an id, and mixes in all the same.
-    const tokenioSource = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances.find(
+    const tokenioSource = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances.nodes.find(
       (b) => b.currency === 'GBP',
     )!;
     const beneficiary = (
@@ -91,7 +91,7 @@ describe('across CasaPay, Mollie and Token.io', () => {
   });
 
   it('lists balances and bank accounts of every enabled provider', async () => {
-    const balances = (await t.exec(Balances, {})).data!.balances;
+    const balances = (await t.exec(Balances, {})).data!.balances.nodes;
     expect(new Set(balances.map((b) => b.provider))).toEqual(new Set(['CASAPAY', 'MOLLIE', 'TOKENIO']));
     const all: string[] = [];
     let after: string | null | undefined = null;

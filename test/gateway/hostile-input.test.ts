@@ -93,7 +93,7 @@ beforeAll(async () => {
   ]);
   caps = Object.fromEntries(providers.data!.providers.map((p) => [p.provider, p])) as unknown as typeof caps;
   const balance = (provider: string, currency: string) =>
-    balances.data!.balances.find((b) => b.provider === provider && b.currency === currency)!.id;
+    balances.data!.balances.nodes.find((b) => b.provider === provider && b.currency === currency)!.id;
   const tokenioGb = {
     provider: 'TOKENIO',
     holderName: 'Hostile Input Ltd',

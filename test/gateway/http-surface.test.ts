@@ -183,7 +183,7 @@ describe('POST /webhooks/casapay', () => {
 
 describe('POST /webhooks/mollie', () => {
   it('receives the Mollie simulator’s signed events over real HTTP and refuses a forged one', async () => {
-    const eur = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find(
+    const eur = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.nodes.find(
       (b) => b.currency === 'EUR',
     )!;
     const created = (

@@ -85,7 +85,7 @@ describe.each(stateKinds())('idempotency with %s state', (state) => {
     expect((await t.exec(CreatePayout, { input: input(key) })).data!.createPayout.__typename).toBe(
       'CreatePayoutSuccess',
     );
-    const eur = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find(
+    const eur = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.nodes.find(
       (b) => b.currency === 'EUR',
     )!;
     const from = t.mollie.requests.length;

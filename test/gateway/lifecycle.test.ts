@@ -158,7 +158,7 @@ const drivers: Record<string, () => Promise<Driver>> = {
   },
   async MOLLIE() {
     const auth = `Bearer ${t.app.sandboxCredentials.get('MOLLIE')!.apiKey}`;
-    const sourceId = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find(
+    const sourceId = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.nodes.find(
       (b) => b.currency === 'EUR',
     )!.id;
     const helper = (p: Json, step: string, body?: unknown) =>
@@ -179,7 +179,7 @@ const drivers: Record<string, () => Promise<Driver>> = {
   },
   async TOKENIO() {
     const auth = `Basic ${t.app.sandboxCredentials.get('TOKENIO')!.apiKey}`;
-    const sourceId = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances.find(
+    const sourceId = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances.nodes.find(
       (b) => b.currency === 'GBP',
     )!.id;
     const account = (

@@ -312,8 +312,8 @@ describe('live mode keeps the schema to itself', () => {
     const cases: [string, object?][] = [
       ['{ providerz { provider } }'],
       ['{ payouts(frist: 1) { edges { cursor } } }'],
-      ['{ balances(provider: CASAPY) { currency } }'],
-      ['query($p: PayoutProvider) { balances(provider: $p) { currency } }', { p: 'CASAPY' }],
+      ['{ balances(provider: CASAPY) { nodes { currency } } }'],
+      ['query($p: PayoutProvider) { balances(provider: $p) { nodes { currency } } }', { p: 'CASAPY' }],
       [
         'mutation($i: CreatePayoutInput!) { createPayout(input: $i) { __typename } }',
         { i: { provider: 'CASAPAY', amout: { amount: '1.00', currency: 'GBP' }, idempotencyKey: 'k' } },

@@ -52,7 +52,7 @@ interface SeededBalance {
 async function seeded(t: TestApp): Promise<{ eur: SeededBalance; gbp: SeededBalance }> {
   const res = await t.exec(Balances, { provider: 'MOLLIE' });
   const of = (currency: string): SeededBalance => {
-    const id = res.data!.balances.find((b) => b.currency === currency)!.id;
+    const id = res.data!.balances.nodes.find((b) => b.currency === currency)!.id;
     const providerId = unb64(id).replace(/^Balance:MOLLIE:/, '');
     return { id, providerId, bankAccountId: b64(`BankAccount:MOLLIE:${providerId}`) };
   };
@@ -102,7 +102,7 @@ const gbpAmount = (amount: string) => ({ amount, currency: 'GBP' });
 
 async function available(t: TestApp, currency: string): Promise<number> {
   const res = await t.exec(Balances, { provider: 'MOLLIE' });
-  return res.data!.balances.find((b) => b.currency === currency)!.available.minorUnits;
+  return res.data!.balances.nodes.find((b) => b.currency === currency)!.available.minorUnits;
 }
 
 async function read(t: TestApp, id: string) {
@@ -155,7 +155,7 @@ describe('Mollie discovery', () => {
     const t = await fresh();
     const res = await t.exec(Balances, { provider: 'MOLLIE' });
     expect(res.errors).toBeUndefined();
-    const balances = res.data!.balances;
+    const balances = res.data!.balances.nodes;
     expect(balances).toHaveLength(2);
     expect(balances.find((b) => b.currency === 'EUR')).toEqual({
       id: expect.any(String),
@@ -235,8 +235,9 @@ describe('Mollie payouts through GraphQL', () => {
     const t = await fresh();
     const { eur, gbp } = await seeded(t);
     const balanceOf = async (currency: string) =>
-      (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.find((b) => b.currency === currency)!
-        .available;
+      (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.nodes.find(
+        (b) => b.currency === currency,
+      )!.available;
     const all = await created(t, { sourceId: gbp.id });
     expect(all).toMatchObject({
       status: 'PENDING',

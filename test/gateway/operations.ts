@@ -124,6 +124,7 @@ export const ListPayouts = graphql(`
         cursor
         node {
           id
+          provider
           providerPayoutId
           status
           createdAt
@@ -140,6 +141,11 @@ export const ListPayouts = graphql(`
         hasNextPage
         hasPreviousPage
         endCursor
+      }
+      providerErrors {
+        provider
+        code
+        message
       }
     }
   }
@@ -184,6 +190,11 @@ export const ListBankAccounts = graphql(`
         hasPreviousPage
         endCursor
       }
+      providerErrors {
+        provider
+        code
+        message
+      }
     }
   }
 `);
@@ -199,17 +210,24 @@ export const GetBankAccount = graphql(`
 export const Balances = graphql(`
   query Balances($provider: PayoutProvider) {
     balances(provider: $provider) {
-      id
-      provider
-      currency
-      available {
-        amount
+      nodes {
+        id
+        provider
         currency
-        minorUnits
+        available {
+          amount
+          currency
+          minorUnits
+        }
+        pending {
+          amount
+          minorUnits
+        }
       }
-      pending {
-        amount
-        minorUnits
+      providerErrors {
+        provider
+        code
+        message
       }
     }
   }

@@ -51,7 +51,7 @@ const setups: Record<string, () => Promise<Setup>> = {
     };
   },
   async MOLLIE() {
-    const balances = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances;
+    const balances = (await t.exec(Balances, { provider: 'MOLLIE' })).data!.balances.nodes;
     return {
       input: {
         provider: 'MOLLIE',
@@ -63,7 +63,7 @@ const setups: Record<string, () => Promise<Setup>> = {
     };
   },
   async TOKENIO() {
-    const balances = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances;
+    const balances = (await t.exec(Balances, { provider: 'TOKENIO' })).data!.balances.nodes;
     const destinationId = await bankAccount({
       provider: 'TOKENIO',
       holderName: 'Outcome Ltd',

@@ -184,7 +184,7 @@ beforeAll(async () => {
     },
   });
   const balanceAnswer = await gql(t, Balances, { provider: 'TOKENIO' });
-  const balances = (balanceAnswer.data?.balances ?? []) as Json[];
+  const balances = (balanceAnswer.data?.balances?.nodes ?? []) as Json[];
   if (!balances.length) throw new Error(JSON.stringify(balanceAnswer));
   const source = balances.find((b) => b.provider === 'TOKENIO' && b.currency === 'GBP')!.id;
   await gql(t, CreatePayout, {
@@ -207,12 +207,14 @@ beforeAll(async () => {
 
   // Wrong API keys, in every place a client might put one.
   for (const wrong of WRONG_KEYS) {
-    await raw(t, '/graphql', '{"query":"{ balances { id } }"}', { authorization: `Bearer ${wrong}` });
+    await raw(t, '/graphql', '{"query":"{ balances { nodes { id } } }"}', {
+      authorization: `Bearer ${wrong}`,
+    });
   }
-  await raw(t, '/graphql', '{"query":"{ balances { id } }"}', {
+  await raw(t, '/graphql', '{"query":"{ balances { nodes { id } } }"}', {
     authorization: `Basic ${Buffer.from(`${KEYS.full}:`).toString('base64')}`,
   });
-  await raw(t, '/graphql', '{"query":"{ balances { id } }"}', { 'x-api-key': KEYS.full });
+  await raw(t, '/graphql', '{"query":"{ balances { nodes { id } } }"}', { 'x-api-key': KEYS.full });
   await gql(t, UnmaskBankAccount, { id: straddleId }, 'readOnly');
 
   // Webhooks: bad signatures, and signed bodies the gateway cannot read, carrying account numbers.

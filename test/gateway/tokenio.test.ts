@@ -63,7 +63,7 @@ async function sim(t: TestApp, method: string, path: string, body?: unknown): Pr
 
 async function balances(t: TestApp) {
   const res = await t.exec(Balances, { provider: 'TOKENIO' });
-  const of = (c: string) => res.data!.balances.find((b) => b.currency === c)!;
+  const of = (c: string) => res.data!.balances.nodes.find((b) => b.currency === c)!;
   return { gbp: of('GBP'), eur: of('EUR') };
 }
 
@@ -124,9 +124,9 @@ describe('Token.io through GraphQL', () => {
 
   it('reads each settlement account as a balance: available as Token.io says, pending = booked − cleared', async () => {
     const res = await t.exec(Balances, { provider: 'TOKENIO' });
-    expect(res.data!.balances.map((b) => b.currency).sort()).toEqual(['EUR', 'GBP']);
+    expect(res.data!.balances.nodes.map((b) => b.currency).sort()).toEqual(['EUR', 'GBP']);
     const raw = await sim(t, 'GET', '/virtual-accounts?limit=10');
-    for (const b of res.data!.balances) {
+    for (const b of res.data!.balances.nodes) {
       const va = (raw.virtualAccount as Json[]).find((v) => v.currency === b.currency)!;
       expect(b.available.amount).toBe(Number(va.availableBalance).toFixed(2));
       const pending =

@@ -21,7 +21,7 @@ async function setup(t: TestApp): Promise<Record<PayoutProvider, Partial<CreateP
     t.exec(Balances, {}),
   ]);
   const balance = (provider: string, currency: string) =>
-    balances.data!.balances.find((b) => b.provider === provider && b.currency === currency)!.id;
+    balances.data!.balances.nodes.find((b) => b.provider === provider && b.currency === currency)!.id;
   const tag = randomBytes(4).toString('hex');
   return {
     CASAPAY: {

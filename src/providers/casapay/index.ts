@@ -8,7 +8,7 @@ import type { Payout } from '../../domain/payout.ts';
 import { startCasaPaySimulator } from '../../sandbox/casapay/index.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
-import { fillPage } from '../paging.ts';
+import { filteredPage } from '../paging.ts';
 import {
   testHelperDrive,
   type PageQuery,
@@ -83,7 +83,7 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
       (!f.createdAfter || p.createdAt >= f.createdAfter) &&
       (!f.createdBefore || p.createdAt < f.createdBefore);
     const exact = wire.length <= 1;
-    return fillPage(
+    return filteredPage(
       async (afterId) => {
         const list = await client.listPayouts({
           ...base,

@@ -8,7 +8,7 @@ import type { Payout } from '../../domain/payout.ts';
 import { startMollieSimulator } from '../../sandbox/mollie/index.ts';
 import { ProviderHttpClient } from '../http.ts';
 import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts';
-import { fillPage } from '../paging.ts';
+import { filteredPage } from '../paging.ts';
 import {
   testHelperDrive,
   type Page,
@@ -60,8 +60,6 @@ export const MOLLIE_CAPABILITIES: ProviderCapabilities = {
 
 /** Room for the one extra item a `from` (inclusive) cursor costs. */
 const MAX_PAGE = MAX_LIMIT - 1;
-/** Provider page size when part of a filter is applied on our side. */
-const FILTERED_PAGE = 100;
 
 /**
  * The gateway pages "after this id"; Mollie's `from` is inclusive. Asking for one more and dropping
@@ -117,14 +115,14 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
   async function listPayouts(query: PageQuery<PayoutFilter>): Promise<Page<Payout>> {
     const f = query.filter ?? {};
     const filtered = Boolean(f.status?.length || f.createdAfter || f.createdBefore);
-    // Mollie filters neither status nor dates: filter here, over as many pages as it takes.
+    // Mollie filters neither status nor dates: filter here, over one page of its largest size.
     const matches = (p: Payout) =>
       (!f.status?.length || f.status.includes(p.status)) &&
       (!f.createdAfter || p.createdAt >= f.createdAfter) &&
       (!f.createdBefore || p.createdAt < f.createdBefore);
-    return fillPage(
+    return filteredPage(
       async (afterId) => {
-        const page = await payoutPage(afterId, filtered ? Math.max(FILTERED_PAGE, query.limit) : query.limit);
+        const page = await payoutPage(afterId, filtered ? MAX_PAGE : query.limit);
         const items = page.items.map(payout);
         // Newest first: once a page reaches past createdAfter, no later page can match.
         const last = items.at(-1);
@@ -196,14 +194,19 @@ export function createMollieAdapter(settings: ProviderSettings, deps: AdapterDep
       return account;
     },
     async listBankAccounts(query) {
-      const page = await fillPage(
+      const page = await filteredPage(
         (afterId) => balancePage(afterId, query.limit),
         query.afterId,
         query.limit,
         (b) => Boolean(b.transferDestination),
         (b) => b.id,
       );
-      return { items: page.items.map((b) => toBankAccount(b)!), hasMore: page.hasMore };
+      const { resumeAfterId } = page;
+      return {
+        items: page.items.map((b) => toBankAccount(b)!),
+        hasMore: page.hasMore,
+        ...(resumeAfterId ? { resumeAfterId } : {}),
+      };
     },
     createPayout,
     // Replaying the request with its idempotency key answers the payout the first attempt made (or,

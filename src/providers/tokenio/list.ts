@@ -65,6 +65,6 @@ export async function listPayoutPage(
     positions,
     hasMore: more,
     // Past everything scanned, matched or not, so filtered-out items are not read again.
-    ...(more && raw.length > skip ? { resumeAfterId: after(raw.length - 1) } : {}),
+    ...(more && raw.length > skip ? { resumeAfterId: after(raw.length - 1), scanned: payouts.at(-1)! } : {}),
   };
 }
