@@ -80,7 +80,10 @@ export function hideSuggestions<E>(error: E): E {
  * value { …, accountNumber: "31926819" }; Field "holderName" … was not provided.`): an account
  * number in an error message. Keep the variable, the path and the reason, never the value.
  */
-const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) [\s\S]*?((?: at "[^"]*")?; [^;]*)$/;
+// The reason is graphql-js's own ("Expected …", "Field "…" …"); matching it, rather than the last
+// "; ", keeps a value whose field names hold "; " out of the message too.
+const VARIABLE_VALUE =
+  /^(Variable "\$[^"]+" got invalid value) [\s\S]*?((?: at "[^"]*")?; (?:Expected |Field ")[\s\S]*)$/;
 
 export function hideVariableValues<E>(error: E): E {
   if (error instanceof GraphQLError) error.message = error.message.replace(VARIABLE_VALUE, '$1$2');

@@ -356,14 +356,21 @@ describe('secrets', () => {
     expect(configMessages.join('\n')).toMatch(/GATEWAY_API_KEYS/);
   });
 
-  // Fails until src/server.ts stops graphql-js from echoing the whole input object in a variable
-  // coercion error ("got invalid value { …, accountNumber: … }") when a field is missing or unknown
-  // (see the report: rewrite those messages to name the path and the problem only).
+  // graphql-js echoes the whole input object in a variable coercion error ("got invalid value
+  // { …, accountNumber: … }") when a field is missing or unknown; the gateway cuts the value out.
   it('a variable coercion error does not repeat the account number it was sent', async () => {
     const { holderName: _, ...missing } = ACCOUNTS.casapayGb;
     const res = await t.exec(CreateBankAccount, { input: { ...missing, idempotencyKey: key() } as never });
     expect(res.errors?.length).toBeGreaterThan(0);
     expect(found([JSON.stringify(res)])).toEqual([]);
+    // Also when an unknown field's name holds "; " (found by the hostile-input property).
+    const odd = await t.exec(CreateBankAccount, {
+      input: { ...ACCOUNTS.casapayGb, idempotencyKey: key(), 'a; b;!': {} } as never,
+    });
+    expect(odd.errors?.[0]?.message).toMatch(
+      /^Variable "\$input" got invalid value; Field "a; b;!" is not defined/,
+    );
+    expect(found([JSON.stringify(odd)])).toEqual([]);
   });
 });
 
