@@ -138,6 +138,7 @@ export async function startApp(config: Config, log: Logger, options: AppOptions 
     sandbox: config.GATEWAY_MODE === 'sandbox',
     trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
     pollScale: config.GATEWAY_POLL_SCALE,
+    routing: config.GATEWAY_ROUTING,
     poller: options.noPoller ? false : pollerSettings(config),
     limits: {
       maxDepth: config.GATEWAY_MAX_DEPTH,

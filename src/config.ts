@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { SCOPES } from './context.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { PROVIDER_NAMES, type ProviderName } from './domain/provider.ts';
 import { PROVIDER_MODULES } from './providers/registry.ts';
+import { DEFAULT_ROUTING } from './services/routing.ts';
 import { parseVaultKey } from './state/vault.ts';
 
 const apiKeys = z
@@ -24,6 +26,36 @@ const apiKeys = z
       .record(z.string().min(1, 'a key must not be empty'), z.array(z.enum(SCOPES)))
       .refine((keys) => Object.keys(keys).length > 0, 'must map at least one key to its scopes'),
   );
+
+/** GATEWAY_ROUTING: per currency, providers that pay it, in order of preference. */
+const routing = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a JSON object such as {"GBP": ["CASAPAY", "TOKENIO"]}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(/^[A-Z]{3}$/, 'keys are currency codes'),
+      z.array(z.enum(PROVIDER_NAMES)).min(1),
+    ),
+  )
+  .superRefine((table, ctx) => {
+    for (const [currency, providers] of Object.entries(table)) {
+      for (const name of providers) {
+        const module = PROVIDER_MODULES.find((m) => m.name === name);
+        if (module && !module.capabilities.currencies.includes(currency))
+          ctx.addIssue({ code: 'custom', message: `${module.displayName} does not pay ${currency}` });
+      }
+    }
+  });
 
 const base = {
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -77,6 +109,7 @@ const base = {
     .min(25)
     .max(24 * 365)
     .default(7 * 24),
+  GATEWAY_ROUTING: routing.default(() => structuredClone(DEFAULT_ROUTING) as Record<string, ProviderName[]>),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 };
 

@@ -25,6 +25,7 @@ import {
 import { schema } from './schema/index.ts';
 import { GatewayService } from './services/gateway.ts';
 import { AdapterRegistry } from './services/registry.ts';
+import type { RoutingTable } from './services/routing.ts';
 import type { Logger, PayoutProviderAdapter } from './providers/types.ts';
 import type { StateStore } from './state/types.ts';
 
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   trustedProxies?: number;
   /** Multiplies every provider's poll cadence (GATEWAY_POLL_SCALE); the schedule uses it either way. */
   pollScale: number;
+  /** GATEWAY_ROUTING; DEFAULT_ROUTING when absent. */
+  routing?: RoutingTable;
   /** The poller (events/poller.ts); off for an instance that must not poll (some tests). */
   poller: false | { tickMs: number; leaseMs: number };
   /** GraphQL abuse limits (limits.ts); DEFAULT_LIMITS when not given. */
@@ -203,6 +206,7 @@ export function createGateway(deps: GatewayDeps) {
     log: deps.log,
     sandbox: deps.sandbox ?? false,
     pollScale: deps.pollScale,
+    ...(deps.routing ? { routing: deps.routing } : {}),
     now,
     ...(deps.digest ? { digest: deps.digest } : {}),
   });

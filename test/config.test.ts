@@ -13,6 +13,14 @@ describe('loadConfig', () => {
       GATEWAY_MODE: 'sandbox',
       PROVIDER_TIMEOUT_MS: 10_000,
       GATEWAY_IDEMPOTENCY_RETENTION_HOURS: 168,
+      GATEWAY_ROUTING: {
+        GBP: ['CASAPAY', 'TOKENIO', 'MOLLIE'],
+        EUR: ['MOLLIE', 'CASAPAY', 'TOKENIO'],
+        USD: ['STRADDLE'],
+      },
+    });
+    expect(loadConfig({ GATEWAY_ROUTING: '{"CHF": ["MOLLIE"]}' }).GATEWAY_ROUTING).toEqual({
+      CHF: ['MOLLIE'],
     });
     expect(c.REDIS_URL).toBeUndefined();
     expect(c.GATEWAY_API_KEYS).toBeUndefined();
@@ -38,6 +46,12 @@ describe('loadConfig', () => {
     [{ GATEWAY_VAULT_KEY: Buffer.alloc(16).toString('base64') }, 'GATEWAY_VAULT_KEY'],
     [{ TOKENIO_MEMBER_ID: 'member-1' }, 'TOKENIO_MEMBER_ID'],
     [{ TOKENIO_PRIVATE_KEY: 'not a pem' }, 'TOKENIO_PRIVATE_KEY'],
+    // Routing: JSON, currency codes to known providers that pay that currency.
+    [{ GATEWAY_ROUTING: 'GBP=CASAPAY' }, 'GATEWAY_ROUTING'],
+    [{ GATEWAY_ROUTING: '{"gbp": ["CASAPAY"]}' }, 'GATEWAY_ROUTING'],
+    [{ GATEWAY_ROUTING: '{"GBP": ["PAYPAL"]}' }, 'GATEWAY_ROUTING'],
+    [{ GATEWAY_ROUTING: '{"GBP": []}' }, 'GATEWAY_ROUTING'],
+    [{ GATEWAY_ROUTING: '{"GBP": ["STRADDLE"]}' }, 'GATEWAY_ROUTING'],
   ])('refuses %j, naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n\\s+${name}:`));
   });

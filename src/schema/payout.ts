@@ -29,6 +29,26 @@ const PayoutFailureRef = builder.simpleObject('PayoutFailure', {
   }),
 });
 
+const RoutingRuleEnum = builder.enumType('RoutingRule', {
+  description: 'What chose the provider of a payout created through this gateway.',
+  values: {
+    PROVIDER: { description: 'The input named it.' },
+    DESTINATION: { description: 'It holds the bank account `destinationId` names.' },
+    SOURCE: { description: 'It holds the balance `sourceId` names.' },
+    CURRENCY: {
+      description:
+        'The routing rule for the payout’s currency (GATEWAY_ROUTING): the first provider listed whose capabilities fit.',
+    },
+  } as const,
+});
+
+const PayoutRoutingRef = builder.simpleObject('PayoutRouting', {
+  fields: (t) => ({
+    rule: t.field({ type: RoutingRuleEnum }),
+    reason: t.string({ description: 'In words: what decided, and which providers did not fit.' }),
+  }),
+});
+
 export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'), {
   authScopes: (p) => ({ $any: { 'payouts:read': true, granted: p } }),
   id: { resolve: (p) => nodeKey(p.provider, p.providerPayoutId) },
@@ -73,6 +93,14 @@ export const PayoutRef = builder.loadableNode(builder.objectRef<Payout>('Payout'
       resolve: (p) => p.updatedAt,
     }),
     metadata: t.field({ type: 'JSON', nullable: true, resolve: (p) => p.metadata }),
+    routing: t.loadable({
+      type: PayoutRoutingRef,
+      nullable: true,
+      description:
+        'Why this payout went to its provider; null for a payout not created through this gateway.',
+      load: (keys: string[], ctx) => ctx.gateway.routings(keys),
+      resolve: (p) => nodeKey(p.provider, p.providerPayoutId),
+    }),
     statusHistory: t.field({
       type: [PayoutStatusChangeRef],
       description:
@@ -128,7 +156,11 @@ const CreatePayoutInput = builder.inputType('CreatePayoutInput', {
   description:
     'Which of amount, sourceId and destinationId a provider needs is in `providers { createPayout }`.',
   fields: (t) => ({
-    provider: t.field({ type: PayoutProviderEnum, required: true }),
+    provider: t.field({
+      type: PayoutProviderEnum,
+      description:
+        'Left out, the gateway routes: to the provider holding `destinationId` (or `sourceId`); with neither, by the routing rule for the amount’s currency, and then the provider’s one balance in that currency is the source where it needs one. `Payout.routing` says what decided.',
+    }),
     amount: t.field({ type: MoneyInput }),
     destinationId: t.id({ description: 'A BankAccount id.' }),
     sourceId: t.id({ description: 'A Balance id, for providers that pay from a chosen balance.' }),

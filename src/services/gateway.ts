@@ -36,6 +36,10 @@ import {
 } from './connection.ts';
 import { Idempotency } from './idempotency.ts';
 import type { AdapterRegistry } from './registry.ts';
+import { DEFAULT_ROUTING, route, type Routing, type RoutingTable } from './routing.ts';
+
+/** Record collection: why each payout created here went to its provider. */
+const ROUTING = 'routing';
 
 export interface Principal {
   /** A hash of the API key: stable, and safe to use in state keys. */
@@ -44,7 +48,8 @@ export interface Principal {
 }
 
 export interface CreatePayoutInput {
-  provider: ProviderName;
+  /** Absent: routed (services/routing.ts). */
+  provider?: ProviderName | null;
   amount?: { amount: string; currency: string } | null;
   destinationId?: string | null;
   sourceId?: string | null;
@@ -123,6 +128,8 @@ export interface ServiceOptions {
   log: Logger;
   /** Sandbox mode: simulators behind every adapter, so `sandboxOutcome` is allowed. */
   sandbox?: boolean;
+  /** Per currency, the providers a payout without one is routed to (GATEWAY_ROUTING). */
+  routing?: RoutingTable;
   /** Multiplies every provider's poll cadence (GATEWAY_POLL_SCALE). */
   pollScale?: number;
   now?: () => number;
@@ -211,16 +218,27 @@ export class GatewayService {
       throw new ValidationError(field, `${name} does not take ${field}. ${why}`);
   }
 
-  /** `clientIp` is the caller's address, for providers that record it; not part of the request's identity. */
+  /**
+   * Creates a payout at the provider the input names, or routes it (services/routing.ts). `clientIp`
+   * is the caller's address, for providers that record it; not part of the request's identity.
+   */
   async createPayout(
     principal: Principal,
     input: CreatePayoutInput,
     clientIp: string | null = null,
   ): Promise<Payout> {
-    const create = this.registry.operation(input.provider, 'createPayout');
-    const adapter = this.registry.get(input.provider);
+    const { provider, routing, pickSource } = route(
+      this.registry,
+      this.options.routing ?? DEFAULT_ROUTING,
+      input,
+    );
+    const create = this.registry.operation(provider, 'createPayout');
+    const adapter = this.registry.get(provider);
+    const name = DISPLAY_NAMES[provider];
     const caps = adapter.capabilities;
     const rules = caps.createPayout;
+    // Where the gateway chose the provider, it also chooses a source the provider needs.
+    const pick = pickSource && rules.sourceId === 'REQUIRED' && !input.sourceId;
     this.requirement(adapter, 'amount', rules.amount, Boolean(input.amount), '');
     this.requirement(
       adapter,
@@ -229,13 +247,20 @@ export class GatewayService {
       Boolean(input.destinationId),
       caps.notes[0] ?? '',
     );
-    this.requirement(adapter, 'sourceId', rules.sourceId, Boolean(input.sourceId), caps.notes[0] ?? '');
+    if (!pick)
+      this.requirement(adapter, 'sourceId', rules.sourceId, Boolean(input.sourceId), caps.notes[0] ?? '');
     this.requirement(adapter, 'scheduledFor', rules.scheduledFor, Boolean(input.scheduledFor), '');
     const amount = input.amount ? parseAmount(input.amount.amount, input.amount.currency, 'amount') : null;
     if (amount && !caps.currencies.includes(amount.currency)) {
       throw new ValidationError(
         'amount.currency',
-        `${DISPLAY_NAMES[adapter.name]} pays out in ${caps.currencies.join(', ')}, not ${amount.currency}.`,
+        `${name} pays out in ${caps.currencies.join(', ')}, not ${amount.currency}.`,
+      );
+    }
+    if (pick && !amount) {
+      throw new ValidationError(
+        'sourceId',
+        `${name} requires sourceId; without an amount there is no currency to choose its balance by.`,
       );
     }
     if (input.sandboxOutcome) {
@@ -245,38 +270,45 @@ export class GatewayService {
       if (!caps.sandboxOutcomes.includes(input.sandboxOutcome)) {
         throw new ValidationError(
           'sandboxOutcome',
-          `${DISPLAY_NAMES[adapter.name]}’s sandbox can end a payout ${caps.sandboxOutcomes.join(', ')}, not ${input.sandboxOutcome}.`,
+          `${name}’s sandbox can end a payout ${caps.sandboxOutcomes.join(', ')}, not ${input.sandboxOutcome}.`,
         );
       }
     }
     if (input.method && !rules.methods.includes(input.method)) {
-      throw new ValidationError(
-        'method',
-        `${DISPLAY_NAMES[adapter.name]} does not offer ${input.method} payouts.`,
-      );
+      throw new ValidationError('method', `${name} does not offer ${input.method} payouts.`);
     }
     const command = {
       amount,
       destinationId: input.destinationId
-        ? this.ref(input.destinationId, 'BankAccount', 'destinationId', adapter.name)
+        ? this.ref(input.destinationId, 'BankAccount', 'destinationId', provider)
         : null,
-      sourceId: input.sourceId ? this.ref(input.sourceId, 'Balance', 'sourceId', adapter.name) : null,
+      sourceId: input.sourceId ? this.ref(input.sourceId, 'Balance', 'sourceId', provider) : null,
       description: input.description ?? null,
       method: input.method ?? null,
       metadata: checkMetadata(input.metadata),
       ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}),
       ...(input.sandboxOutcome ? { sandboxOutcome: input.sandboxOutcome } : {}),
     };
-    const withKey = (idempotencyKey: string) => ({ ...command, clientIp, idempotencyKey });
+    // The request as the client sent it (global ids, the provider only if it named one).
+    const request = {
+      ...command,
+      provider: input.provider ?? null,
+      destinationId: input.destinationId ?? null,
+      sourceId: input.sourceId ?? null,
+    };
+    let sent = command;
+    const withKey = (idempotencyKey: string) => ({ ...sent, clientIp, idempotencyKey });
     let fresh = false;
     const payout = await this.idempotency.once({
       principalId: principal.id,
       operation: 'createPayout',
-      provider: adapter.name,
+      provider,
       clientKey: input.idempotencyKey,
-      request: command,
+      request,
       run: async (key) => {
         fresh = true;
+        // Only for a create that really runs: a repeat is answered without asking the provider.
+        if (pick) sent = { ...command, sourceId: await this.sourceFor(adapter, amount!.currency, routing) };
         return create(withKey(key));
       },
       command: withKey,
@@ -284,8 +316,53 @@ export class GatewayService {
       // A repeat is answered from the stored result and the ledger: no provider call.
       decode: (stored) => this.tracker.current(decodePayout(stored)),
     });
-    if (fresh) await this.record(payout);
+    if (fresh) {
+      await this.record(payout);
+      await this.remember(payout, routing);
+    }
     return payout;
+  }
+
+  /** The provider's one balance in `currency`, as the source of a payout the gateway routed. */
+  private async sourceFor(
+    adapter: PayoutProviderAdapter,
+    currency: string,
+    routing: Routing,
+  ): Promise<string> {
+    const name = DISPLAY_NAMES[adapter.name];
+    const found = (await this.registry.operation(adapter.name, 'listBalances')()).filter(
+      (b) => b.currency === currency,
+    );
+    if (found.length !== 1) {
+      throw new ValidationError(
+        'sourceId',
+        `${name} requires sourceId: it has ${found.length || 'no'} ${currency} balance${found.length === 1 ? '' : 's'}, so the gateway cannot choose one.`,
+      );
+    }
+    routing.reason += ` Source: its ${currency} balance.`;
+    return found[0]!.providerBalanceId;
+  }
+
+  /** Why the gateway chose this payout's provider, for `Payout.routing` (kept like the ledger). */
+  private async remember(payout: Payout, routing: Routing): Promise<void> {
+    try {
+      await this.state.records.put(
+        ROUTING,
+        nodeKey(payout.provider, payout.providerPayoutId),
+        JSON.stringify(routing),
+      );
+    } catch (error) {
+      this.options.log.error(
+        { payout: nodeKey(payout.provider, payout.providerPayoutId), reason: (error as Error).message },
+        'routing: a payout’s routing could not be recorded',
+      );
+    }
+  }
+
+  /** Routing of payouts by node key, null for one not created through this gateway (DataLoader). */
+  async routings(keys: readonly string[]): Promise<(Routing | null)[]> {
+    const stored = await this.state.records.getMany(ROUTING, keys);
+    return stored.map((s) => (s ? (JSON.parse(s) as Routing) : null));
   }
 
   /**
@@ -337,7 +414,7 @@ export class GatewayService {
       operation: 'createBankAccount',
       provider: adapter.name,
       clientKey: input.idempotencyKey,
-      request: command,
+      request: { ...command, provider: adapter.name },
       run: (idempotencyKey) => create({ ...command, clientIp, idempotencyKey }),
       // Only the id is kept (the holder's name stays with the provider); a repeat reads it again.
       encode: (b) => b.providerBankAccountId,

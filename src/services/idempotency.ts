@@ -61,7 +61,10 @@ export interface OnceRequest<T> {
   operation: 'createPayout' | 'createBankAccount';
   provider: ProviderName;
   clientKey: string;
-  /** What makes two requests the same (provider included: one key to two providers conflicts). */
+  /**
+   * What makes two requests the same, as the client sent it (the provider where it named one: one
+   * key to two providers conflicts; not where the gateway routed, so a changed rule cannot).
+   */
   request: unknown;
   run(providerKey: string): Promise<T>;
   encode(result: T): string;
@@ -84,7 +87,7 @@ export class Idempotency {
 
   async once<T>(req: OnceRequest<T>): Promise<T> {
     const key = sha256(`${req.principalId}\0${req.operation}\0${validIdempotencyKey(req.clientKey)}`);
-    const fingerprint = this.options.digest(canonicalJson({ provider: req.provider, request: req.request }));
+    const fingerprint = this.options.digest(canonicalJson(req.request));
     const deadline = this.options.now() + this.options.leaseSeconds * 1000;
     for (let wait = 25; ; wait = Math.min(250, wait * 2)) {
       const local = this.inflight.get(key);
