@@ -1,0 +1,244 @@
+// Reads: payout(id) (one provider call), a page of 50 payouts with their destinations (batched, and
+// with batching turned off), and nodes(ids:) of 50 Token.io payouts (one provider call).
+import type { Bench } from '../lib/bench.ts';
+import type { LoadResult } from '../lib/load.ts';
+import type { Child } from '../lib/procs.ts';
+import { directClient, warmUp } from '../lib/load.ts';
+import { LOAD_HEAD, loadRows, type LoadRow } from '../lib/report.ts';
+import { int, ms, ratio } from '../lib/stats.ts';
+
+const PAYOUT = `query One($id: ID!) { payout(id: $id) { id status providerStatus amount { amount currency } createdAt } }`;
+const PAGE = `query Page { payouts(first: 50, filter: { provider: CASAPAY }) {
+  edges { node { id status amount { amount currency } destination { id holderName last4 } } }
+  pageInfo { hasNextPage endCursor } } }`;
+const NODES = `query Many($ids: [ID!]!) { nodes(ids: $ids) { id ... on Payout { status providerStatus amount { amount currency } } } }`;
+
+/** Low-load (one connection) and throughput rows for each variant, each against the floor. */
+async function lowAndThroughput(
+  b: Bench,
+  name: string,
+  variants: {
+    label: string;
+    target: Parameters<Bench['measure']>[1];
+    /** The gateway instance under test (its CPU is reported); null for the floor. */
+    gateway: Child | null;
+    connections: number;
+    /** Around this variant's runs (e.g. switch batching off, then on again). */
+    before?: () => Promise<void>;
+    after?: () => Promise<void>;
+  }[],
+) {
+  const low: LoadRow[] = [];
+  const high: LoadRow[] = [];
+  for (const mode of ['low', 'high'] as const) {
+    if (mode === 'low' && b.opts.latencySeconds <= 0) continue;
+    let floor: LoadResult | undefined;
+    for (const v of variants) {
+      const connections = mode === 'low' ? 1 : v.connections;
+      const seconds = mode === 'low' ? b.opts.latencySeconds : b.opts.seconds;
+      await v.before?.();
+      const { result, calls } = await b
+        .measure(
+          `${name} ${v.label} (${mode === 'low' ? 'low load' : 'throughput'})`,
+          v.target,
+          b.spec(connections, seconds, v.gateway ? b.watch(v.gateway) : b.watch()),
+        )
+        .finally(() => v.after?.());
+      floor ??= result;
+      (mode === 'low' ? low : high).push({
+        label: v.label,
+        result,
+        calls,
+        ...(v.gateway ? { baseline: floor } : {}),
+      });
+    }
+  }
+  return { low, high };
+}
+
+function tables(b: Bench, s: ReturnType<Bench['report']['scenario']>, low: LoadRow[], high: LoadRow[]) {
+  if (low.length)
+    b.report.table(s, { title: 'Low load (1 connection)', head: LOAD_HEAD, rows: loadRows(low) });
+  b.report.table(s, { title: 'Throughput', head: LOAD_HEAD, rows: loadRows(high) });
+}
+
+export async function payoutScenario(b: Bench): Promise<void> {
+  const s = b.report.scenario('payout', '`payout(id)`: one provider call', [
+    'Gateway: `payout(id:)` of a CasaPay payout (id, status, providerStatus, amount, createdAt).',
+    'Floor: the request the CasaPay adapter makes for it, `GET /v1/payouts/:id`, sent to the simulator directly.',
+  ]);
+  const id = b.fixtures.pagePayouts[0]!;
+  const gateway = b.graphql(b.url, PAYOUT, { id: b.globalId('Payout', 'CASAPAY', id) }, '"payout":{');
+  // The first scenario meets a cold instance: load it at full speed first (twice the warm-up), as
+  // the one-connection warm-up of the latency run alone leaves the JIT only half done.
+  await warmUp(gateway, b.opts.connections, 2 * b.opts.warmup);
+  const { low, high } = await lowAndThroughput(b, 'payout', [
+    {
+      label: 'floor: GET /v1/payouts/:id',
+      target: { url: `${b.casapay.url}/v1/payouts/${id}`, headers: b.casapay.headers },
+      gateway: null,
+      connections: b.opts.connections,
+    },
+    {
+      label: 'gateway: payout(id)',
+      target: gateway,
+      gateway: b.gateway,
+      connections: b.opts.connections,
+    },
+  ]);
+  tables(b, s, low, high);
+  const [floorLow, gwLow] = [low[0]?.result, low[1]?.result];
+  const [floorHigh, gwHigh] = [high[0]!.result, high[1]!.result];
+  b.shared.payoutLow = gwLow;
+  b.shared.payoutFloorLow = floorLow;
+  b.shared.payoutThroughput = gwHigh;
+  b.shared.payoutFloorThroughput = floorHigh;
+  if (floorLow && gwLow) {
+    const add50 = gwLow.latency.p50 - floorLow.latency.p50;
+    const add99 = gwLow.latency.p99 - floorLow.latency.p99;
+    b.report.note(
+      s,
+      `At low load the gateway adds ${ms(add50)} ms at the median and ${ms(add99)} ms at p99.`,
+    );
+    b.report.target(
+      'the gateway adds ≤ 1 ms at the median to a single `payout(id)` at low load',
+      `+${ms(add50)} ms (gateway ${ms(gwLow.latency.p50)} ms, floor ${ms(floorLow.latency.p50)} ms)`,
+      add50 <= 1,
+    );
+    b.report.target(
+      'the gateway adds ≤ 3 ms at p99 to a single `payout(id)` at low load',
+      `+${ms(add99)} ms (gateway ${ms(gwLow.latency.p99)} ms, floor ${ms(floorLow.latency.p99)} ms)`,
+      add99 <= 3,
+    );
+  } else {
+    b.report.target(
+      'the gateway adds ≤ 1 ms (p50) / ≤ 3 ms (p99) to `payout(id)` at low load',
+      'no low-load run',
+      null,
+    );
+  }
+  // Per gateway core: requests per second of gateway CPU time, so that a gateway the load generator
+  // could not saturate is not under-counted (and one that used more than a core is not over-counted).
+  const core = gwHigh.cpu.gateway ?? Number.NaN;
+  const perCore = gwHigh.rps / Math.max(core / 100, 0.01);
+  b.report.note(
+    s,
+    `Throughput: ${int(gwHigh.rps)} req/s with the gateway's core ${int(core)}% busy, i.e. ${int(perCore)} req/s per gateway core.`,
+  );
+  b.report.target(
+    '≥ 4,000 `payout(id)` requests per second per gateway core',
+    `${int(perCore)} req/s per core (${int(gwHigh.rps)} req/s at ${int(core)}% of its core)`,
+    perCore >= 4000,
+  );
+}
+
+export async function pageScenario(b: Bench): Promise<void> {
+  const s = b.report.scenario('page', 'A page of 50 payouts with their destinations', [
+    `Gateway: \`payouts(first: 50, filter: { provider: CASAPAY })\` with each payout's \`destination { id holderName last4 }\`; the 50 payouts go to ${b.opts.pageDestinations} distinct CasaPay bank accounts.`,
+    '"batched": the gateway as it is (per-request DataLoaders: one bank-account read per distinct account).',
+    '"unbatched": the same instance with its DataLoaders loading every key on its own, uncached (a bench-only emulation switched over IPC, see bench/README.md): one read per payout.',
+    `Floor: what a careful direct client does: \`GET /v1/payouts?limit=50\`, then \`GET /v1/bank_accounts/:id\` for each distinct destination in parallel (a closed loop over undici, as autocannon cannot chain requests).`,
+  ]);
+  const client = directClient(b.casapay.url, b.casapay.headers);
+  const floor = async () => {
+    const list = (await client.get('/v1/payouts?limit=50')) as { data: { destination: string }[] };
+    const destinations = [...new Set(list.data.map((p) => p.destination))];
+    await Promise.all(destinations.map((d) => client.get(`/v1/bank_accounts/${encodeURIComponent(d)}`)));
+  };
+  const batching = async (on: boolean) => {
+    const answer = await b.gateway.ask<{ error?: string }>({ type: 'batching', on });
+    if (answer.error) throw new Error(answer.error);
+  };
+  const gatewayPage: Parameters<Bench['measure']>[1] = b.graphql(b.url, PAGE, {}, '"destination":{');
+  let low: LoadRow[];
+  let high: LoadRow[];
+  try {
+    ({ low, high } = await lowAndThroughput(b, 'page', [
+      {
+        label: 'floor: list + distinct accounts',
+        target: floor,
+        gateway: null,
+        connections: b.opts.pageConnections,
+      },
+      {
+        label: 'gateway: batched',
+        target: gatewayPage,
+        gateway: b.gateway,
+        connections: b.opts.pageConnections,
+      },
+      // The same instance and query, with batching switched off for the run.
+      {
+        label: 'gateway: unbatched',
+        target: gatewayPage,
+        gateway: b.gateway,
+        connections: b.opts.pageConnections,
+        before: () => batching(false),
+        after: () => batching(true),
+      },
+    ]));
+  } finally {
+    await client.close();
+    await batching(true);
+  }
+  tables(b, s, low, high);
+
+  const batchedLow = low[1]?.result;
+  const single = b.shared.payoutLow;
+  if (batchedLow && single) {
+    const times = batchedLow.latency.p50 / single.latency.p50;
+    b.report.target(
+      'the batched 50-payout page costs < 1.5× a single `payout(id)` (median latency at low load)',
+      `${times.toFixed(2)}× (page ${ms(batchedLow.latency.p50)} ms, payout(id) ${ms(single.latency.p50)} ms)`,
+      times < 1.5,
+    );
+  } else
+    b.report.target(
+      'the batched 50-payout page costs < 1.5× a single `payout(id)`',
+      'needs both low-load runs',
+      null,
+    );
+  const single2 = b.shared.payoutThroughput;
+  if (single2)
+    b.report.note(
+      s,
+      `By throughput, a batched page costs ${ratio(single2.rps, high[1]!.result.rps)} a payout(id) (req/s of payout(id) ÷ req/s of the page); unbatched ${ratio(single2.rps, high[2]!.result.rps)}.`,
+    );
+}
+
+export async function nodesScenario(b: Bench): Promise<void> {
+  const s = b.report.scenario('nodes', '`nodes(ids:)` of 50 Token.io payouts: one provider call', [
+    'Gateway: `nodes(ids:)` with the global ids of 50 Token.io payouts (status, providerStatus, amount).',
+    'Floor: the one request the Token.io adapter makes for them, `GET /payouts?limit=50&ids=…` (50 ids), signed as in production (a JWS per request, Ed25519).',
+  ]);
+  const ids = b.fixtures.tokenioPayouts;
+  const query = new URLSearchParams([
+    ['limit', String(ids.length)],
+    ...ids.map((id) => ['ids', id]),
+  ]).toString();
+  // One signature serves the whole run: it is bound to the request and valid five minutes.
+  const authorization = await b.tokenio.authorization('GET', '/payouts', query);
+  const { low, high } = await lowAndThroughput(b, 'nodes', [
+    {
+      label: 'floor: GET /payouts?ids=…',
+      target: { url: `${b.tokenio.url}/payouts?${query}`, headers: { authorization } },
+      gateway: null,
+      connections: b.opts.connections,
+    },
+    {
+      label: 'gateway: nodes(ids:)',
+      target: b.graphql(
+        b.url,
+        NODES,
+        { ids: ids.map((id) => b.globalId('Payout', 'TOKENIO', id)) },
+        '"nodes":[',
+      ),
+      gateway: b.gateway,
+      connections: b.opts.connections,
+    },
+  ]);
+  tables(b, s, low, high);
+  // The poller may add a call now and then (the payouts were just completed at the simulator).
+  const calls = high[1]!.calls ?? '';
+  const perOp = Number(/^TOKENIO ([\d.]+)$/.exec(calls)?.[1]);
+  if (!(perOp < 1.2)) b.report.warn(`nodes(ids:) made ${calls} provider calls per request, not 1`);
+}
