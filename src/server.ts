@@ -26,6 +26,7 @@ import { schema } from './schema/index.ts';
 import { GatewayService } from './services/gateway.ts';
 import { AdapterRegistry } from './services/registry.ts';
 import type { RoutingTable } from './services/routing.ts';
+import { sharedEventExecution } from './events/shared-execution.ts';
 import type { Logger, PayoutProviderAdapter } from './providers/types.ts';
 import type { StateStore } from './state/types.ts';
 
@@ -273,6 +274,8 @@ export function createGateway(deps: GatewayDeps) {
       // `x-graphql-yoga-csrf`: such a request cannot be forged cross-site without a CORS preflight.
       useCSRFPrevention(),
       ...limitPlugins(limits, !deps.sandbox),
+      // A status event is executed once per query and API key, not once per subscriber.
+      sharedEventExecution((context) => (context as GatewayContext).principal?.id ?? null),
     ],
     context: (initial: {
       request?: Request;

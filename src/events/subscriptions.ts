@@ -21,12 +21,13 @@ const REPLAY_PAGE = 500;
 
 /**
  * Every listener of one announcement gets the same entry object: it is decoded once for all of
- * them, not once per subscriber (the payout snapshot is read, never changed, by resolvers).
+ * them, not once per subscriber, into one event object they all deliver (the payout snapshot is
+ * read, never changed, by resolvers; shared-execution.ts executes once per event object).
  */
-const decoded = new WeakMap<LogEntry, StatusEvent>();
-function decodeOnce(entry: LogEntry): StatusEvent {
+const decoded = new WeakMap<LogEntry, DeliveredEvent>();
+function decodeOnce(entry: LogEntry): DeliveredEvent {
   let event = decoded.get(entry);
-  if (!event) decoded.set(entry, (event = decodeEvent(entry.value)));
+  if (!event) decoded.set(entry, (event = { ...decodeEvent(entry.value), cursor: entry.cursor }));
   return event;
 }
 /**
@@ -72,7 +73,7 @@ export async function statusEvents(
       if (last !== null && compareCursors(entry.cursor, last) <= 0) return null;
       last = entry.cursor;
       const event = decodeOnce(entry);
-      return matches(event) ? { ...event, cursor: entry.cursor } : null;
+      return matches(event) ? event : null;
     };
     const listener = (message: CustomEvent<LogEntry>) => {
       if (!live) return void buffer.push(message.detail);
