@@ -4,6 +4,7 @@
 // script: a change is either recorded, logged and announced, or none of them.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
+import { runScript } from './lua.ts';
 import { compareCursors, type EventState, type LiveTarget, type LogEntry } from './types.ts';
 
 // KEYS: ledger hash, log stream. ARGV: payout key, expected sequence, value, event, max log length,
@@ -124,17 +125,11 @@ export class RedisEvents implements EventState {
 
   async commit(key: string, expected: number, value: string, event: string) {
     const { ledger, log } = this.keys;
-    const id = await this.redis.eval(
+    const id = await runScript(
+      this.redis,
       COMMIT,
-      2,
-      ledger,
-      log,
-      key,
-      expected,
-      value,
-      event,
-      this.maxLength,
-      this.topic,
+      [ledger, log],
+      [key, expected, value, event, this.maxLength, this.topic],
     );
     return typeof id === 'string' ? id : null;
   }
@@ -184,18 +179,11 @@ export class RedisEvents implements EventState {
     { mode = 'set', release = false }: { mode?: 'set' | 'nx' | 'xx'; release?: boolean } = {},
   ) {
     const { due, attempts: tries, lease } = this.keys;
-    await this.redis.eval(
+    await runScript(
+      this.redis,
       SCHEDULE,
-      3,
-      due,
-      tries,
-      lease,
-      member,
-      dueMs,
-      attempts ?? '',
-      mode.toUpperCase(),
-      Date.now(),
-      release ? '1' : '0',
+      [due, tries, lease],
+      [member, dueMs, attempts ?? '', mode.toUpperCase(), Date.now(), release ? '1' : '0'],
     );
   }
 
@@ -205,15 +193,11 @@ export class RedisEvents implements EventState {
   }
 
   async claimDue(nowMs: number, leaseMs: number, limit: number) {
-    const flat = (await this.redis.eval(
+    const flat = (await runScript(
+      this.redis,
       CLAIM,
-      3,
-      this.keys.due,
-      this.keys.attempts,
-      this.keys.lease,
-      nowMs,
-      nowMs + leaseMs,
-      limit,
+      [this.keys.due, this.keys.attempts, this.keys.lease],
+      [nowMs, nowMs + leaseMs, limit],
     )) as string[];
     const out: { member: string; attempts: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) out.push({ member: flat[i]!, attempts: Number(flat[i + 1]) });

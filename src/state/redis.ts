@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { runScript } from './lua.ts';
 import { RedisEvents } from './redis-events.ts';
 import {
   judge,
@@ -52,11 +53,16 @@ class RedisIdempotency implements IdempotencyStore {
 
   async complete(key: string, owner: string, fingerprint: string, value: string, ttlSeconds: number) {
     const record: IdempotencyRecord = { fingerprint, value, owner: null };
-    await this.redis.eval(COMPLETE_IF_OWNER, 1, this.k(key), owner, JSON.stringify(record), ttlSeconds);
+    await runScript(
+      this.redis,
+      COMPLETE_IF_OWNER,
+      [this.k(key)],
+      [owner, JSON.stringify(record), ttlSeconds],
+    );
   }
 
   async release(key: string, owner: string) {
-    await this.redis.eval(RELEASE_IF_OWNER, 1, this.k(key), owner);
+    await runScript(this.redis, RELEASE_IF_OWNER, [this.k(key)], [owner]);
   }
 
   async peek(key: string) {
@@ -67,7 +73,7 @@ class RedisIdempotency implements IdempotencyStore {
   async markInDoubt(key: string, owner: string, fingerprint: string, doubt: string, ttlSeconds: number) {
     const record: IdempotencyRecord = { fingerprint, value: null, owner, doubt };
     // Only while the record is still this owner's (a lapsed lease may have been taken over).
-    await this.redis.eval(KEEP_IF_OWNER, 1, this.k(key), owner, JSON.stringify(record), ttlSeconds);
+    await runScript(this.redis, KEEP_IF_OWNER, [this.k(key)], [owner, JSON.stringify(record), ttlSeconds]);
   }
 }
 
@@ -93,7 +99,7 @@ class RedisRecords implements RecordStore {
 
   async put(collection: string, id: string, value: string) {
     const k = this.k(collection);
-    await this.redis.eval(PUT_RECORD, 3, k.values, k.order, k.seq, id, value);
+    await runScript(this.redis, PUT_RECORD, [k.values, k.order, k.seq], [id, value]);
   }
 
   async get(collection: string, id: string) {
@@ -141,11 +147,11 @@ class RedisRateLimits implements RateLimitStore {
   ) {}
 
   async hit(key: string, windowMs: number) {
-    const [count, resetInMs] = (await this.redis.eval(
+    const [count, resetInMs] = (await runScript(
+      this.redis,
       RATE_HIT,
-      1,
-      `${this.prefix}rate:${key}`,
-      windowMs,
+      [`${this.prefix}rate:${key}`],
+      [windowMs],
     )) as [number, number];
     return { count, resetInMs };
   }
@@ -180,9 +186,15 @@ export async function createRedisState(
   prefix = 'payout-gateway:',
   options: StateOptions = {},
 ): Promise<StateStore> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
+  // Auto-pipelining: the commands of concurrent requests share one write (and one syscall) per tick.
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 3000,
+    enableAutoPipelining: true,
+  });
   await redis.connect();
-  const subscriber = redis.duplicate();
+  const subscriber = redis.duplicate({ enableAutoPipelining: false });
   const events = new RedisEvents(redis, subscriber, prefix, options.logMaxLength);
   await events.start();
   return {
