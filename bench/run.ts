@@ -105,7 +105,6 @@ if (opts.cpuProf) {
 }
 
 const children: Child[] = [];
-let simKeepAlive = Number.NaN;
 let failed: unknown = null;
 process.once('SIGINT', () => {
   killAll();
@@ -165,7 +164,6 @@ try {
     floorStarting,
   ]);
   const simUrls = sims.ready.urls as Record<string, string>;
-  simKeepAlive = Number(sims.ready.keepAliveMs);
   children.push(sims);
   children.push(gateway, ...(floor ? [floor] : []));
   console.log(`  Processes started in ${((performance.now() - startAt) / 1000).toFixed(1)} s`);
@@ -270,7 +268,7 @@ function renderResults(): string {
     '| --- | --- |',
     ...Object.entries(machine).map(([k, v]) => `| ${k} | ${v} |`),
     `| Pinning | ${pin.why} |`,
-    `| Simulators | one process; keep-alive ${simKeepAlive / 1000} s${simKeepAlive === 65_000 ? ' (bench setting; their own 1 s would make undici reconnect for every call, see README.md)' : ''} |`,
+    '| Simulators | one process, keep-alive 65 s (as `npm run sandbox`) |',
     `| State | ${opts.state === 'redis' ? `Redis (${opts.redisUrl.replace(/\/\/[^@]*@/, '//')}), not pinned` : 'memory'} |`,
     `| Runs | warm-up ${opts.warmup} s, low load ${opts.latencySeconds} s at 1 connection, throughput ${opts.seconds} s at ${opts.connections} connections (the page: ${opts.pageConnections}); ${opts.rounds} events per fan-out size |`,
     '',

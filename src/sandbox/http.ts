@@ -145,8 +145,10 @@ export async function startSimulator(options: StartOptions): Promise<SimulatorHa
       send(res, out);
     })();
   });
-  // Keep-alive sockets would hold close() open; simulators are short-lived in tests.
-  server.keepAliveTimeout = 1000;
+  // Connections are kept as a provider's API keeps them: with a short timeout, undici (which reuses
+  // a socket only with 2 s of its keep-alive left) would open a connection for every call. close()
+  // ends the idle ones at once.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
   );
