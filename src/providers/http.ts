@@ -299,14 +299,20 @@ export class ProviderHttpClient {
     }
     let res;
     let text: string;
+    // The whole attempt, headers and body: undici's own timers are coarse below a second. A plain
+    // timer, cleared on the answer: AbortSignal.timeout() costs several times more per call.
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('The attempt timed out.', 'TimeoutError')),
+      this.options.timeoutMs,
+    );
     try {
       res = await this.pool.request({
         method: req.method,
         path: `${path}${qs ? `?${qs}` : ''}`,
         headers,
         body: payload,
-        // The whole attempt, headers and body: undici's own timers are coarse below a second.
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: abort.signal,
       });
       text = await res.body.text();
     } catch (error) {
@@ -315,6 +321,8 @@ export class ProviderHttpClient {
         `${this.options.provider} did not answer ${req.method} ${req.path} (${code}).`,
         !NOT_SENT.has(code),
       );
+    } finally {
+      clearTimeout(timer);
     }
     let body: unknown = text;
     try {
