@@ -13,6 +13,7 @@ import { Bench, casapayFixtures, PROFILES, startGateway, tokenioFixtures } from 
 import { parseOptions, type ScenarioName } from './lib/options.ts';
 import { killAll, pinning, pin as pinProcess, ROOT, spawnChild, type Child } from './lib/procs.ts';
 import { makeCredentials } from './lib/providers.ts';
+import { initPerf } from './lib/perf.ts';
 import { renderMarkdown, Report } from './lib/report.ts';
 import { summariseProfile } from './profile.ts';
 import { createScenario } from './scenarios/create.ts';
@@ -51,6 +52,9 @@ console.log(
 );
 for (const [k, v] of Object.entries(machine)) console.log(`  ${k}: ${v}`);
 console.log(`  Pinning: ${pin.why}`);
+// Instructions per request: counted when perf works here, else the column shows "–" (never fails).
+const perf = initPerf(opts.perf, (text) => report.warn(text));
+console.log(`  Instructions: ${perf.why}`);
 
 async function redisReachable(url: string): Promise<boolean> {
   const redis = new Redis(url, {
@@ -268,11 +272,12 @@ function renderResults(): string {
     '| --- | --- |',
     ...Object.entries(machine).map(([k, v]) => `| ${k} | ${v} |`),
     `| Pinning | ${pin.why} |`,
+    `| Instructions | ${perf.why} |`,
     '| Simulators | one process, keep-alive 65 s (as `npm run sandbox`) |',
     `| State | ${opts.state === 'redis' ? `Redis (${opts.redisUrl.replace(/\/\/[^@]*@/, '//')}), not pinned` : 'memory'} |`,
     `| Runs | warm-up ${opts.warmup} s, low load ${opts.latencySeconds} s at 1 connection, throughput ${opts.seconds} s at ${opts.connections} connections (the page: ${opts.pageConnections}); ${opts.rounds} events per fan-out size |`,
     '',
-    'Latencies are every response’s own time as the load generator saw it (exact percentiles, not autocannon’s whole-millisecond histogram). “÷ floor” is the gateway’s figure divided by the floor’s in the same table. CPU is percent of one core used during the measured run: the gateway instance(s), the simulators’ process, and the load generator (this process).',
+    'Latencies are every response’s own time as the load generator saw it (exact percentiles, not autocannon’s whole-millisecond histogram). “÷ floor” is the gateway’s figure divided by the floor’s in the same table. CPU is percent of one core used during the measured run: the gateway instance(s), the simulators’ process, and the load generator (this process). Minstr/op is millions of CPU instructions per completed request during the measured run (`perf stat -e instructions`): of the gateway instance(s) on a gateway row, of the simulators’ process on a floor row; a count of work, repeatable across load and clock speed, not a time.',
     '',
     '## Targets',
     '',

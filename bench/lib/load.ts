@@ -3,6 +3,7 @@
 // several provider calls (list, then reads in parallel), which autocannon cannot express as one.
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
+import { startCounting } from './perf.ts';
 import { CpuMeter } from './procs.ts';
 import { Samples, type Summary } from './stats.ts';
 
@@ -29,6 +30,8 @@ export interface RunSpec {
   warmupSeconds: number;
   /** Processes whose CPU use is reported (pid → label; pids sharing a label are added up). */
   watch: Map<number, string>;
+  /** Processes whose instructions are counted (default: `watch`); see perf.ts for the cost. */
+  counted?: Map<number, string>;
   /** Called between the warm-up and the measured run (e.g. to reset the simulators' call counts). */
   beforeMeasure?: () => Promise<void>;
 }
@@ -44,6 +47,8 @@ export interface LoadResult {
   mismatches: number;
   /** Percent of one core, by label (and `bench` for the load generator itself). */
   cpu: Record<string, number>;
+  /** CPU instructions during the measured run, by label (NaN: not counted; see perf.ts). */
+  instructions: Record<string, number>;
 }
 
 async function autocannonOnce(
@@ -94,6 +99,7 @@ export async function warmUp(target: HttpTarget, connections: number, seconds: n
 export async function runHttp(target: HttpTarget, spec: RunSpec): Promise<LoadResult> {
   if (spec.warmupSeconds > 0) await autocannonOnce(target, spec.connections, spec.warmupSeconds, false);
   await spec.beforeMeasure?.();
+  const counting = await startCounting(spec.counted ?? spec.watch);
   const meter = new CpuMeter([...spec.watch.keys()]);
   const { result, latencies, ok } = await autocannonOnce(
     target,
@@ -101,7 +107,12 @@ export async function runHttp(target: HttpTarget, spec: RunSpec): Promise<LoadRe
     spec.seconds,
     true,
     spec.amount,
-  );
+  ).catch(async (error: unknown) => {
+    await counting.stop();
+    throw error;
+  });
+  const cpu = cpuByLabel(meter, spec.watch);
+  const instructions = await counting.stop();
   return {
     connections: spec.connections,
     seconds: result.duration,
@@ -111,7 +122,8 @@ export async function runHttp(target: HttpTarget, spec: RunSpec): Promise<LoadRe
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     mismatches: result.mismatches,
-    cpu: cpuByLabel(meter, spec.watch),
+    cpu,
+    instructions,
   };
 }
 
@@ -149,10 +161,13 @@ export async function runClosedLoop(operation: () => Promise<void>, spec: RunSpe
   if (spec.warmupSeconds > 0) await loop(spec.warmupSeconds, null);
   await spec.beforeMeasure?.();
   const latencies = new Samples();
+  const counting = await startCounting(spec.counted ?? spec.watch);
   const meter = new CpuMeter([...spec.watch.keys()]);
   const started = performance.now();
   const errors = await loop(spec.seconds, latencies, spec.amount);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuByLabel(meter, spec.watch);
+  const instructions = await counting.stop();
   return {
     connections: spec.connections,
     seconds,
@@ -162,7 +177,8 @@ export async function runClosedLoop(operation: () => Promise<void>, spec: RunSpe
     errors,
     non2xx: 0,
     mismatches: 0,
-    cpu: cpuByLabel(meter, spec.watch),
+    cpu,
+    instructions,
   };
 }
 

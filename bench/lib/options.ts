@@ -32,6 +32,8 @@ export interface Options {
   /** Samples of the idempotency store's reserve + complete. */
   storeSamples: number;
   pin: boolean;
+  /** Count CPU instructions per request with `perf stat` (when perf works here). */
+  perf: boolean;
   /** Also write the raw figures as JSON here. */
   json: string | null;
   /** A line for the top of RESULTS.md (e.g. "the machine was busy"). */
@@ -55,6 +57,7 @@ const HELP = `npm run bench -- [flags]
   --state=redis|memory    the gateway's state store (BENCH_STATE, default redis)
   --redis=URL             (BENCH_REDIS_URL, else REDIS_TEST_URL, else redis://127.0.0.1:6379)
   --no-pin                do not pin processes to cores (BENCH_PIN=0)
+  --no-perf               do not count instructions with perf stat (BENCH_PERF=0)
   --json=FILE             also write the figures as JSON
   --note=TEXT             a remark for the top of bench/RESULTS.md (BENCH_NOTE)`;
 
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     'state',
     'redis',
     'no-pin',
+    'no-perf',
     'json',
     'note',
   ]);
@@ -134,6 +138,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     redisUrl: flags.get('redis') ?? env.BENCH_REDIS_URL ?? env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379',
     storeSamples: smoke ? 200 : 5000,
     pin: !flags.has('no-pin') && env.BENCH_PIN !== '0',
+    perf: !flags.has('no-perf') && env.BENCH_PERF !== '0',
     json: flags.get('json') ?? null,
     note: flags.get('note') ?? env.BENCH_NOTE ?? null,
   };

@@ -1,6 +1,7 @@
 // The figures of a run: tables per scenario, the issue's targets and whether each is met, problems
 // (a smoke run fails on them), printed as they come and written to bench/RESULTS.md.
 import type { LoadResult } from './load.ts';
+import { minstr } from './perf.ts';
 import { int, ms, ratio } from './stats.ts';
 
 export interface Table {
@@ -101,7 +102,16 @@ export const LOAD_HEAD = [
   'p99 ÷ floor',
   'provider calls/op',
   'CPU % gw · sims · loadgen',
+  'Minstr/op',
 ];
+
+/**
+ * Millions of instructions per completed request: the gateway instance(s)' on a gateway run, the
+ * simulators' process on a floor run (which watches no gateway).
+ */
+export function instructionsPerOp(r: LoadResult): string {
+  return minstr(r.instructions.gateway ?? r.instructions.sims, r.ok + r.non2xx);
+}
 
 export function loadRows(rows: LoadRow[]): string[][] {
   return rows.map(({ label, result: r, baseline: b, calls }) => [
@@ -115,6 +125,7 @@ export function loadRows(rows: LoadRow[]): string[][] {
     b ? ratio(r.latency.p99, b.latency.p99) : '',
     calls ?? '',
     [r.cpu.gateway, r.cpu.sims, r.cpu.bench].map((c) => (c === undefined ? '–' : int(c))).join(' · '),
+    instructionsPerOp(r),
   ]);
 }
 

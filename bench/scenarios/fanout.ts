@@ -1,6 +1,7 @@
 // One status event fanned out to many subscribers, over SSE and over WebSocket: from the moment the
 // bench sends the provider's signed webhook to the gateway, to each subscriber's delivery.
 import type { Bench } from '../lib/bench.ts';
+import { minstr, startCounting } from '../lib/perf.ts';
 import type { Child } from '../lib/procs.ts';
 import type { ScenarioReport } from '../lib/report.ts';
 import { ms, kib, ratio, Samples, type Summary } from '../lib/stats.ts';
@@ -21,6 +22,8 @@ export interface FanoutResult {
   ack: Summary;
   heapPerConnection: number;
   rssPerConnection: number;
+  /** Instructions of the counted processes over the rounds (NaN: not counted). */
+  instructions: number;
   missing: number;
   /** Messages that were none of the rounds' events (e.g. a backlog of earlier announcements). */
   extra: number;
@@ -100,6 +103,8 @@ export async function fanout(
     /** The process that holds the subscriptions (memory and listener counts are read from it). */
     server: Child;
     rounds: Round[];
+    /** The processes whose instructions are counted over the rounds (default: the server). */
+    counted?: Child[];
   },
 ): Promise<FanoutResult> {
   const { transport, count, server, rounds } = options;
@@ -115,22 +120,31 @@ export async function fanout(
     const last = new Samples();
     const ack = new Samples();
     let missing = 0;
-    for (const round of rounds) {
-      await new Promise((r) => setTimeout(r, 20));
-      subscribers.expect(round.markers);
-      const t0 = performance.now();
-      const sent = round.send().then(() => ack.push(performance.now() - t0));
-      await subscribers.waitAll(10_000);
-      await sent;
-      let slowest = 0;
-      for (const t of subscribers.latencies(t0)) {
-        if (Number.isNaN(t)) missing++;
-        else {
-          delivery.push(t);
-          slowest = Math.max(slowest, t);
+    // The instructions of the server (or of every instance the event crosses) over the rounds.
+    const counting = await startCounting(
+      new Map((options.counted ?? [server]).map((c) => [c.pid, 'server'])),
+    );
+    let instructions = Number.NaN;
+    try {
+      for (const round of rounds) {
+        await new Promise((r) => setTimeout(r, 20));
+        subscribers.expect(round.markers);
+        const t0 = performance.now();
+        const sent = round.send().then(() => ack.push(performance.now() - t0));
+        await subscribers.waitAll(10_000);
+        await sent;
+        let slowest = 0;
+        for (const t of subscribers.latencies(t0)) {
+          if (Number.isNaN(t)) missing++;
+          else {
+            delivery.push(t);
+            slowest = Math.max(slowest, t);
+          }
         }
+        last.push(slowest);
       }
-      last.push(slowest);
+    } finally {
+      instructions = (await counting.stop()).server ?? Number.NaN;
     }
     return {
       transport,
@@ -140,6 +154,7 @@ export async function fanout(
       ack: ack.summary(),
       heapPerConnection: (after.heapUsed - before.heapUsed) / count,
       rssPerConnection: (after.rss - before.rss) / count,
+      instructions,
       missing,
       extra: subscribers.extra.count,
       ...(subscribers.extra.sample ? { sample: subscribers.extra.sample } : {}),
@@ -164,6 +179,7 @@ export const FANOUT_HEAD = [
   'webhook answer p50 ms',
   'heap/conn KiB',
   'RSS/conn KiB',
+  'Minstr/event',
   'last p99 ÷ floor',
 ];
 
@@ -180,6 +196,7 @@ export function fanoutRow(label: string, r: FanoutResult, floor?: FanoutResult):
     ms(r.ack.p50),
     kib(r.heapPerConnection),
     kib(r.rssPerConnection),
+    minstr(r.instructions, r.last.n),
     floor ? ratio(r.last.p99, floor.last.p99) : 'floor',
   ];
 }

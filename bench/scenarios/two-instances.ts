@@ -73,7 +73,13 @@ export async function twoInstancesScenario(b: Bench): Promise<void> {
 
     const count = Math.min(1000, Math.max(...b.opts.subscribers));
     const rounds = await webhookRounds(b, b.opts.rounds, b.url);
-    const cross = await fanout(b, { transport: 'sse', count, server: second, rounds });
+    const cross = await fanout(b, {
+      transport: 'sse',
+      count,
+      server: second,
+      rounds,
+      counted: [b.gateway, second],
+    });
     checkFanout(b, `two-instances fan-out ${count}`, cross);
     const same = b.shared.fanout?.get(`sse ${count}`);
     b.report.table(s, {
