@@ -265,7 +265,7 @@ function renderResults(): string {
   const lines = [
     '# Benchmark results',
     '',
-    'What the gateway costs on top of calling the providers directly, measured side by side in one run of `npm run bench` (see [README.md](README.md) for how; figures are for this machine, at the time below).',
+    'What the gateway costs on top of calling the providers directly, measured side by side in one run of `npm run bench` (see [README.md](README.md) for how; figures are for this machine, at the time below). What the profiles showed, what was changed and the figures before and after: [PROFILING.md](PROFILING.md).',
     '',
     ...(opts.note ? [`> ${opts.note}`, ''] : []),
     '| | |',
