@@ -8,39 +8,25 @@ import { PROVIDER_MODULES } from './providers/registry.ts';
 import { DEFAULT_ROUTING } from './services/routing.ts';
 import { parseVaultKey } from './state/vault.ts';
 
-const apiKeys = z
-  .string()
-  .transform((raw, ctx) => {
+/** A variable holding JSON: parsed, or an issue showing the shape expected. */
+const json = (example: string) =>
+  z.string().transform((raw, ctx) => {
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a JSON object such as {"k_ops": ["payouts:read", "payouts:write"]}',
-      });
+      ctx.addIssue({ code: 'custom', message: `must be a JSON object such as ${example}` });
       return z.NEVER;
     }
-  })
-  .pipe(
-    z
-      .record(z.string().min(1, 'a key must not be empty'), z.array(z.enum(SCOPES)))
-      .refine((keys) => Object.keys(keys).length > 0, 'must map at least one key to its scopes'),
-  );
+  });
+
+const apiKeys = json('{"k_ops": ["payouts:read", "payouts:write"]}').pipe(
+  z
+    .record(z.string().min(1, 'a key must not be empty'), z.array(z.enum(SCOPES)))
+    .refine((keys) => Object.keys(keys).length > 0, 'must map at least one key to its scopes'),
+);
 
 /** GATEWAY_ROUTING: per currency, providers that pay it, in order of preference. */
-const routing = z
-  .string()
-  .transform((raw, ctx) => {
-    try {
-      return JSON.parse(raw) as unknown;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a JSON object such as {"GBP": ["CASAPAY", "TOKENIO"]}',
-      });
-      return z.NEVER;
-    }
-  })
+const routing = json('{"GBP": ["CASAPAY", "TOKENIO"]}')
   .pipe(
     z.record(
       z.string().regex(/^[A-Z]{3}$/, 'keys are currency codes'),
