@@ -54,7 +54,8 @@ const owner = (globalId: string, type: string, field: string) =>
 
 /**
  * Why `adapter` cannot make this payout on what the input gives (null: it can). A required source
- * may be missing where `pickSource` allows the gateway to choose it.
+ * may be missing where `pickSource` allows the gateway to choose it. The same rules as
+ * GatewayService.createPayout's checks, worded as reasons to pass a candidate over: keep the two in step.
  */
 function misfit(adapter: PayoutProviderAdapter, input: RoutedInput, currency: string | null): string | null {
   const caps = adapter.capabilities;
@@ -67,6 +68,7 @@ function misfit(adapter: PayoutProviderAdapter, input: RoutedInput, currency: st
     return 'needs a sourceId';
   if (rules.sourceId === 'FORBIDDEN' && input.sourceId) return 'takes no sourceId';
   if (rules.amount === 'REQUIRED' && !input.amount) return 'needs an amount';
+  if (rules.scheduledFor === 'REQUIRED' && !input.scheduledFor) return 'needs a scheduledFor';
   if (rules.scheduledFor === 'FORBIDDEN' && input.scheduledFor) return 'takes no scheduledFor';
   if (input.method && !rules.methods.includes(input.method)) return `does not offer ${input.method} payouts`;
   if (input.sandboxOutcome && !caps.sandboxOutcomes.includes(input.sandboxOutcome))
