@@ -1,7 +1,7 @@
 // The typed errors of the mutation result unions. Each class in ../domain/errors.ts gets an
 // object type implementing `Error`; the errors plugin matches thrown instances to them.
 import type { GatewayError } from '../domain/errors.ts';
-import type { ProviderName } from '../domain/provider.ts';
+import type { ProviderFailure } from '../services/connection.ts';
 import {
   IdempotencyConflictError,
   InsufficientFundsError,
@@ -85,20 +85,18 @@ builder.objectType(PayoutInDoubtError, {
 });
 
 /** A provider left out of a federated read: the others' results came back without it. */
-export const ProviderErrorRef = builder
-  .objectRef<{ provider: ProviderName; code: string; message: string }>('ProviderError')
-  .implement({
-    description:
-      'A provider that failed during a read across providers: the others’ results came back without its part. In a connection its position stays in the cursors, so the next page asks it again from where it stood.',
-    fields: (t) => ({
-      provider: t.field({ type: PayoutProviderEnum, resolve: (e) => e.provider }),
-      code: t.exposeString('code', {
-        description:
-          'As the typed errors’: PROVIDER_UNAVAILABLE, or PROVIDER_REJECTED (e.g. credentials refused).',
-      }),
-      message: t.exposeString('message'),
+export const ProviderErrorRef = builder.objectRef<ProviderFailure>('ProviderError').implement({
+  description:
+    'A provider that failed during a read across providers: the others’ results came back without its part. In a connection its position stays in the cursors, so the next page asks it again from where it stood.',
+  fields: (t) => ({
+    provider: t.field({ type: PayoutProviderEnum, resolve: (e) => e.provider }),
+    code: t.exposeString('code', {
+      description:
+        'As the typed errors’: PROVIDER_UNAVAILABLE, or PROVIDER_REJECTED (e.g. credentials refused).',
     }),
-  });
+    message: t.exposeString('message'),
+  }),
+});
 
 /** `providerErrors` of a federated connection (see services/connection.ts). */
 export const providerErrorsField = {
