@@ -1,6 +1,7 @@
 // Lua scripts are sent by their SHA1 (EVALSHA): a script travels once per Redis server rather than
-// with every call (the rate limiter runs one on every request, the ledger on every change). A server that does
-// not know it yet (NOSCRIPT: first use, a restart, SCRIPT FLUSH) gets the whole script once more.
+// with every call (the rate limiter runs one on every request, the ledger on every change). A
+// server that does not know it yet (NOSCRIPT: first use, a restart, SCRIPT FLUSH) gets the whole
+// script once more.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
