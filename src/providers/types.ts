@@ -67,6 +67,15 @@ export interface PageQuery<F = undefined> {
   filter?: F;
 }
 
+export interface PayoutPageQuery extends PageQuery<PayoutFilter> {
+  /**
+   * Set when the caller will read each payout's destination. A provider that can send the bank
+   * accounts with the list (CasaPay's `expand[]`) hands each one here, sparing a read per account;
+   * the others ignore it.
+   */
+  destinations?: (account: BankAccount) => void;
+}
+
 export interface Page<T> {
   items: T[];
   hasMore: boolean;
@@ -171,7 +180,7 @@ export interface PayoutProviderAdapter {
    * per id, in order, a NotFoundError for a miss. Used by the per-request DataLoader.
    */
   getPayouts?(ids: readonly string[]): Promise<(Payout | Error)[]>;
-  listPayouts?(query: PageQuery<PayoutFilter>): Promise<Page<Payout>>;
+  listPayouts?(query: PayoutPageQuery): Promise<Page<Payout>>;
   cancelPayout?(id: string): Promise<Payout>;
   holdPayout?(id: string, reason: string): Promise<Payout>;
   releasePayout?(id: string, reason: string | null): Promise<Payout>;

@@ -11,6 +11,7 @@ import {
 } from './enums.ts';
 import { CREATE_PAYOUT_ERRORS, PAYOUT_ERRORS, providerErrorsField } from './errors.ts';
 import type { FederatedConnection } from '../services/connection.ts';
+import { selects } from './lookahead.ts';
 import { MoneyInput, MoneyRef } from './money.ts';
 
 const PayoutStatusChangeRef = builder.simpleObject('PayoutStatusChange', {
@@ -148,7 +149,20 @@ builder.queryFields((t) => ({
     authScopes: { 'payouts:read': true },
     description: 'Newest first, across every enabled provider unless `filter.provider` is set.',
     args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: PayoutFilter }) },
-    resolve: (_root, { first, after, filter }, ctx) => ctx.gateway.listPayouts(first, after, filter ?? {}),
+    resolve: (_root, { first, after, filter }, ctx, info) =>
+      ctx.gateway.listPayouts(
+        first,
+        after,
+        filter ?? {},
+        // Destinations a provider sends with its list fill the page's loader: no read per account.
+        selects(info, ['edges', 'node', 'destination'])
+          ? (account) =>
+              BankAccountRef.getDataloader(ctx).prime(
+                nodeKey(account.provider, account.providerBankAccountId),
+                account,
+              )
+          : undefined,
+      ),
   }),
 }));
 

@@ -610,13 +610,16 @@ export class GatewayService {
     first: number | null | undefined,
     after: string | null | undefined,
     filter: PayoutFilter & { provider?: ProviderName | null },
+    /** Set when the query reads the payouts' destinations: gets those a provider sent with its list. */
+    destinations?: (account: BankAccount) => void,
   ): Promise<FederatedConnection<Payout>> {
     if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
       throw new ValidationError('filter.createdBefore', 'createdBefore must be later than createdAfter.');
     }
     const sources = this.registry.supporting('listPayouts', filter.provider).map((a) => ({
       provider: a.name,
-      fetch: (afterId: string | null, limit: number) => a.listPayouts!({ afterId, limit, filter }),
+      fetch: (afterId: string | null, limit: number) =>
+        a.listPayouts!({ afterId, limit, filter, ...(destinations ? { destinations } : {}) }),
     }));
     const started = this.now();
     const connection = await mergedConnection(sources, first, after, {

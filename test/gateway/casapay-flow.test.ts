@@ -12,6 +12,9 @@ import {
   ListBankAccounts,
   ListPayouts,
   Node,
+  NodesWithDestinations,
+  PayoutPageByFragment,
+  PayoutPageWithoutDestinations,
 } from './operations.ts';
 
 let t: TestApp;
@@ -196,7 +199,7 @@ describe('CasaPay payouts through GraphQL', () => {
     expect((await t.exec(GetPayout, { id: missing })).data!.payout).toBeNull();
   });
 
-  it('creates bank accounts and pays them; a page of 20 payouts over 3 accounts costs 3 account reads', async () => {
+  it('creates bank accounts and pays them; a page of 20 payouts over 3 accounts costs one list call', async () => {
     const accounts: string[] = [];
     for (const n of ['00000001', '00000002', '00000003']) {
       const res = await t.exec(CreateBankAccount, {
@@ -221,14 +224,40 @@ describe('CasaPay payouts through GraphQL', () => {
       accounts.push(r.bankAccount.id);
     }
     for (let i = 0; i < 20; i++) await createGbp('1.00', accounts[i % 3]!);
+    const filter = { provider: 'CASAPAY' } as const;
+    const lists = (from: number) => t.casapay.requests.slice(from).filter((r) => r.path === '/v1/payouts');
+    const expanded = (query: string) => new URLSearchParams(query).getAll('expand[]');
 
-    const from = t.casapay.requests.length;
-    const res = await t.exec(ListPayouts, { first: 20, filter: { provider: 'CASAPAY' } });
+    // The destinations come with the list (Stripe's expand[]=data.destination): no account reads.
+    let from = t.casapay.requests.length;
+    const res = await t.exec(ListPayouts, { first: 20, filter });
     const edges = res.data!.payouts.edges;
     expect(edges).toHaveLength(20);
-    expect(new Set(edges.map((e) => e.node.destination!.last4))).toEqual(new Set(['0001', '0002', '0003']));
+    expect(edges.map((e) => e.node.destination!.last4)).toEqual(
+      // Newest first: payout i went to account i % 3.
+      Array.from({ length: 20 }, (_, j) => ['0001', '0002', '0003'][(19 - j) % 3]),
+    );
+    expect(edges[0]!.node.destination).toMatchObject({ id: accounts[1], holderName: 'Landlord 00000002' });
+    expect(lists(from).map((r) => expanded(r.query))).toEqual([['data.destination']]);
+    expect(countRequests(t.casapay, 'GET', /^\/v1\/bank_accounts/, from)).toBe(0);
+
+    // Selected through a fragment: the same.
+    from = t.casapay.requests.length;
+    const byFragment = await t.exec(PayoutPageByFragment, { first: 20, filter });
+    expect(byFragment.errors).toBeUndefined();
+    expect(lists(from).map((r) => expanded(r.query))).toEqual([['data.destination']]);
+    expect(countRequests(t.casapay, 'GET', /^\/v1\/bank_accounts/, from)).toBe(0);
+
+    // A page that does not read destinations does not ask for them.
+    from = t.casapay.requests.length;
+    await t.exec(PayoutPageWithoutDestinations, { first: 20, filter });
+    expect(lists(from).map((r) => expanded(r.query))).toEqual([[]]);
+
+    // Read by id, the 20 payouts' destinations are batched: one read per distinct account.
+    from = t.casapay.requests.length;
+    const nodes = await t.exec(NodesWithDestinations, { ids: edges.map((e) => e.node.id) });
+    expect(nodes.errors).toBeUndefined();
     expect(countRequests(t.casapay, 'GET', /^\/v1\/bank_accounts\/ba_/, from)).toBe(3);
-    expect(countRequests(t.casapay, 'GET', /^\/v1\/payouts$/, from)).toBe(1);
   });
 });
 

@@ -294,6 +294,52 @@ export const Nodes = graphql(`
   }
 `);
 
+/** A page whose destinations are selected through a fragment. */
+export const PayoutPageByFragment = graphql(`
+  query PayoutPageByFragment($first: Int, $filter: PayoutFilter) {
+    payouts(first: $first, filter: $filter) {
+      edges {
+        node {
+          ...PayoutWithDestination
+        }
+      }
+    }
+  }
+  fragment PayoutWithDestination on Payout {
+    id
+    destination {
+      last4
+    }
+  }
+`);
+
+/** A page that does not read destinations. */
+export const PayoutPageWithoutDestinations = graphql(`
+  query PayoutPageWithoutDestinations($first: Int, $filter: PayoutFilter) {
+    payouts(first: $first, filter: $filter) {
+      edges {
+        node {
+          id
+          status
+        }
+      }
+    }
+  }
+`);
+
+export const NodesWithDestinations = graphql(`
+  query NodesWithDestinations($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      id
+      ... on Payout {
+        destination {
+          last4
+        }
+      }
+    }
+  }
+`);
+
 /** Three ways to read payouts in one request: aliases, nodes(ids:) and a list. */
 export const ReadTogether = graphql(`
   query ReadTogether($a: ID!, $b: ID!, $ids: [ID!]!, $filter: PayoutFilter) {

@@ -248,6 +248,52 @@ describe('list', () => {
     }
   });
 
+  it('expands destination into its bank account (retrieve: destination, list: data.destination), as Stripe does', async () => {
+    const api = client();
+    const gb = await api.seededAccount('gbp');
+    const created = await api.post<CasaPayPayout>('/v1/payouts', {
+      amount: 100,
+      currency: 'gbp',
+      destination: gb.id,
+    });
+    const account = (await api.get<Record<string, unknown>>(`/v1/bank_accounts/${gb.id}`)).body;
+    expect(account).toMatchObject({ id: gb.id, object: 'bank_account' });
+
+    const one = await api.get<Record<string, unknown>>(`/v1/payouts/${created.body.id}?expand[]=destination`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ ...created.body, destination: account });
+    expect((await api.get<unknown>(`/v1/payouts/${created.body.id}?expand[0]=destination`)).body).toEqual(
+      one.body,
+    );
+
+    const list = await api.get<CasaPayList<Record<string, unknown>>>(
+      '/v1/payouts?limit=3&expand[]=data.destination',
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.data[0]).toEqual(one.body);
+    for (const p of list.body.data) expect(p['destination']).toMatchObject({ object: 'bank_account' });
+    const plain = await api.get<CasaPayList<Record<string, unknown>>>('/v1/payouts?limit=3');
+    expect(plain.body.data[0]).toEqual(created.body);
+
+    const refused: [string, string][] = [
+      [
+        '/v1/payouts?expand[]=destination',
+        "This property cannot be expanded (destination). You may want to try expanding 'data.destination' instead.",
+      ],
+      ['/v1/payouts?expand[]=data.metadata', 'This property cannot be expanded (data.metadata).'],
+      [`/v1/payouts/${created.body.id}?expand[]=metadata`, 'This property cannot be expanded (metadata).'],
+      [
+        `/v1/payouts/${created.body.id}?expand[]=data.destination`,
+        'This property cannot be expanded (data.destination).',
+      ],
+    ];
+    for (const [path, message] of refused) {
+      const res = await api.get<unknown>(path);
+      expect(res.status, path).toBe(400);
+      expect(res.body, path).toEqual({ error: { type: 'invalid_request_error', message } });
+    }
+  });
+
   it('validates list parameters', async () => {
     const api = client();
     const cases: [string, string, string | undefined][] = [

@@ -40,6 +40,8 @@ export interface ListParams {
   status?: string;
   'created[gte]'?: number;
   'created[lt]'?: number;
+  /** Stripe's expansion; `data.destination` sends each payout's bank account in place of its id. */
+  'expand[]'?: readonly 'data.destination'[];
 }
 
 export class CasaPayClient {

@@ -11,9 +11,8 @@ import type { AdapterDeps, ProviderModule, ProviderSettings } from '../module.ts
 import { filteredPage } from '../paging.ts';
 import {
   testHelperDrive,
-  type PageQuery,
   type CreatePayoutCommand,
-  type PayoutFilter,
+  type PayoutPageQuery,
   type PayoutProviderAdapter,
   type ProviderCapabilities,
 } from '../types.ts';
@@ -68,7 +67,7 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
   const client = new CasaPayClient(http);
   const payout = (w: Parameters<typeof toPayout>[0]) => toPayout(w, deps.log);
 
-  async function listPayouts(query: PageQuery<PayoutFilter>) {
+  async function listPayouts(query: PayoutPageQuery) {
     const f = query.filter ?? {};
     const wire = f.status?.length ? wireStatusesFor(f.status) : [];
     if (f.status?.length && wire.length === 0) return { items: [], hasMore: false };
@@ -89,7 +88,13 @@ export function createCasaPayAdapter(settings: ProviderSettings, deps: AdapterDe
           ...base,
           limit: exact ? query.limit : 100,
           ...(afterId ? { starting_after: afterId } : {}),
+          ...(query.destinations ? { 'expand[]': ['data.destination'] as const } : {}),
         });
+        for (const w of list.data) {
+          if (typeof w.destination === 'object' && w.destination !== null) {
+            query.destinations?.(toBankAccount(w.destination));
+          }
+        }
         return { items: list.data.map(payout), hasMore: list.has_more };
       },
       query.afterId,

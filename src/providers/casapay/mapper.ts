@@ -37,7 +37,8 @@ export function toPayout(w: WirePayout, log: StatusLog): Payout {
     amount: { minor: w.amount, currency: w.currency.toUpperCase() },
     description: w.description ?? null,
     method: w.method === 'instant' ? 'INSTANT' : w.method === 'standard' ? 'STANDARD' : null,
-    destinationId: w.destination,
+    destinationId:
+      typeof w.destination === 'object' && w.destination !== null ? w.destination.id : w.destination,
     failure: w.failure_code ? { code: w.failure_code, message: w.failure_message ?? w.failure_code } : null,
     expectedArrivalAt: w.arrival_date === null ? null : fromUnix(w.arrival_date),
     createdAt: fromUnix(w.created),

@@ -5,6 +5,17 @@ import { z } from 'zod';
 export const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 export type WireStatus = (typeof PAYOUT_STATUSES)[number];
 
+export const bankAccountSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal('bank_account'),
+  account_holder_name: z.string().nullable().optional(),
+  country: z.string(),
+  currency: z.string(),
+  last4: z.string(),
+  status: z.string(),
+});
+export type WireBankAccount = z.infer<typeof bankAccountSchema>;
+
 export const payoutSchema = z.looseObject({
   id: z.string(),
   object: z.literal('payout'),
@@ -12,7 +23,8 @@ export const payoutSchema = z.looseObject({
   currency: z.string(),
   // Kept as a string: an unknown status is reported as UNKNOWN, not rejected.
   status: z.string(),
-  destination: z.string().nullable(),
+  // The bank account itself where the request asked for `expand[]=destination` (a list: `data.destination`).
+  destination: z.union([z.string(), bankAccountSchema]).nullable(),
   arrival_date: z.number().int().nullable(),
   description: z.string().nullable().optional(),
   method: z.string().nullable().optional(),
@@ -30,17 +42,6 @@ export const eventSchema = z.looseObject({
   created: z.number().int(),
   data: z.looseObject({ object: z.unknown() }),
 });
-
-export const bankAccountSchema = z.looseObject({
-  id: z.string(),
-  object: z.literal('bank_account'),
-  account_holder_name: z.string().nullable().optional(),
-  country: z.string(),
-  currency: z.string(),
-  last4: z.string(),
-  status: z.string(),
-});
-export type WireBankAccount = z.infer<typeof bankAccountSchema>;
 
 export const listSchema = <T extends z.ZodType>(item: T) =>
   z.looseObject({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() });

@@ -3,6 +3,7 @@
 import { parseCurrency } from './bank-accounts.ts';
 import type { Ctx, Handler } from './context.ts';
 import { invalidParam, invalidRequest, noSuch } from './errors.ts';
+import { expandPayout, expansions, isExpandParam } from './expand.ts';
 import { inRange, PAGING_PARAMS, paginate, parseRange, rangeParamNames } from './list.ts';
 import {
   optionalEnum,
@@ -117,7 +118,10 @@ export const createPayout: Handler = (ctx) => {
   return payout;
 };
 
-export const retrievePayout: Handler = ({ req, account }) => findPayout(account, req.params['id'] ?? '');
+export const retrievePayout: Handler = ({ req, account }) => {
+  const wanted = expansions(req.query, false);
+  return expandPayout(account, findPayout(account, req.params['id'] ?? ''), wanted);
+};
 
 const LIST_PARAMS = [
   ...PAGING_PARAMS,
@@ -128,7 +132,11 @@ const LIST_PARAMS = [
 ];
 
 export const listPayouts: Handler = ({ req, account }) => {
-  rejectUnknown(req.query.keys(), LIST_PARAMS);
+  rejectUnknown(
+    [...req.query.keys()].filter((name) => !isExpandParam(name)),
+    LIST_PARAMS,
+  );
+  const wanted = expansions(req.query, true);
   const status = req.query.get('status');
   if (status !== null && !(PAYOUT_STATUSES as readonly string[]).includes(status)) {
     throw invalidParam('status', `Invalid status: must be one of ${PAYOUT_STATUSES.join(', ')}.`);
@@ -136,7 +144,7 @@ export const listPayouts: Handler = ({ req, account }) => {
   const destination = req.query.get('destination');
   const created = parseRange(req.query, 'created');
   const arrival = parseRange(req.query, 'arrival_date');
-  return paginate({
+  const page = paginate({
     items: account.payouts,
     query: req.query,
     url: '/v1/payouts',
@@ -148,6 +156,7 @@ export const listPayouts: Handler = ({ req, account }) => {
       inRange(p.created, created) &&
       inRange(p.arrival_date, arrival),
   });
+  return { ...page, data: page.data.map((p) => expandPayout(account, p, wanted)) };
 };
 
 export const cancelPayout: Handler = (ctx) => {
