@@ -9,7 +9,15 @@ import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import * as prettier from 'prettier';
-import { Bench, casapayFixtures, PROFILES, startGateway, tokenioFixtures } from './lib/bench.ts';
+import {
+  Bench,
+  casapayFixtures,
+  PROFILES,
+  startGateway,
+  startYogaAlone,
+  tokenioFixtures,
+  YOGA_ALONE,
+} from './lib/bench.ts';
 import { parseOptions, type ScenarioName } from './lib/options.ts';
 import { killAll, pinning, pin as pinProcess, ROOT, spawnChild, type Child } from './lib/procs.ts';
 import { makeCredentials } from './lib/providers.ts';
@@ -157,9 +165,13 @@ try {
     ['gateway-b', {}, opts.state, opts.only.has('two-instances')],
   ];
   const prestarted = opts.smoke
-    ? ahead
-        .filter(([, , , wanted]) => wanted)
-        .map(([label, env, state]) => [label, startGateway(base, label, env, state)] as const)
+    ? [
+        ...ahead
+          .filter(([, , , wanted]) => wanted)
+          .map(([label, env, state]) => [label, startGateway(base, label, env, state)] as const),
+        // The payout scenario's reference row (graphql-yoga alone).
+        ...(opts.only.has('payout') ? [[YOGA_ALONE, startYogaAlone(base)] as const] : []),
+      ]
     : [];
   for (const [, p] of prestarted) p.catch(() => {});
   const [sims, gateway, floor] = await Promise.all([
@@ -277,7 +289,7 @@ function renderResults(): string {
     `| State | ${opts.state === 'redis' ? `Redis (${opts.redisUrl.replace(/\/\/[^@]*@/, '//')}), not pinned` : 'memory'} |`,
     `| Runs | warm-up ${opts.warmup} s, low load ${opts.latencySeconds} s at 1 connection, throughput ${opts.seconds} s at ${opts.connections} connections (the page: ${opts.pageConnections}); ${opts.rounds} events per fan-out size |`,
     '',
-    'Latencies are every response’s own time as the load generator saw it (exact percentiles, not autocannon’s whole-millisecond histogram). “÷ floor” is the gateway’s figure divided by the floor’s in the same table. CPU is percent of one core used during the measured run: the gateway instance(s), the simulators’ process, and the load generator (this process). Minstr/op is millions of CPU instructions per completed request during the measured run (`perf stat -e instructions`): of the gateway instance(s) on a gateway row, of the simulators’ process on a floor row; a count of work, repeatable across load and clock speed, not a time.',
+    'Latencies are every response’s own time as the load generator saw it (exact percentiles, not autocannon’s whole-millisecond histogram). “÷ floor” is the gateway’s figure divided by the floor’s in the same table. CPU is percent of one core used during the measured run: the gateway instance(s), the simulators’ process, and the load generator (this process). Minstr/op is millions of CPU instructions per completed request during the measured run (`perf stat -e instructions`): of the gateway instance(s) on a gateway row (of graphql-yoga’s process on the yoga-alone reference row), of the simulators’ process on a floor row; a count of work, repeatable across load and clock speed, not a time.',
     '',
     '## Targets',
     '',

@@ -67,6 +67,14 @@ export class Bench {
     return child;
   }
 
+  /** graphql-yoga alone (the payout scenario's reference row), pinned as a gateway instance is. */
+  async startYogaAlone(): Promise<Child> {
+    const child = await (this.prestarted.get(YOGA_ALONE) ?? startYogaAlone(this));
+    this.prestarted.delete(YOGA_ALONE);
+    this.extra.push(child);
+    return child;
+  }
+
   async stopExtra(): Promise<void> {
     const ahead = await Promise.allSettled(this.prestarted.values());
     await Promise.all([
@@ -198,6 +206,21 @@ export function startGateway(
         ...env,
       }),
     ),
+  });
+}
+
+export const YOGA_ALONE = 'yoga-alone';
+
+/**
+ * graphql-yoga alone with a static resolver (children/yoga-alone.ts): started, pinned and with the
+ * Node flags and environment (NODE_ENV too) of a gateway instance, less the gateway's own variables.
+ */
+export function startYogaAlone(ctx: Pick<GatewayContext, 'pin'>): Promise<Child> {
+  return spawnChild({
+    label: YOGA_ALONE,
+    script: 'bench/children/yoga-alone.ts',
+    cpu: ctx.pin.enabled ? ctx.pin.gatewayCpu : null,
+    nodeArgs: ['--expose-gc'],
   });
 }
 

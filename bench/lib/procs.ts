@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface Pinning {
   /** Pinning is on: two cores or more and `taskset` present. */
   enabled: boolean;
-  /** Core of the gateway instances (and the fan-out floor server). */
+  /** Core of the gateway instances (and the fan-out floor server, and the yoga-alone reference). */
   gatewayCpu: number;
   /** Core of the simulators, the load generator and the subscribers. */
   driverCpu: number;

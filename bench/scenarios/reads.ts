@@ -20,7 +20,7 @@ async function lowAndThroughput(
   variants: {
     label: string;
     target: Parameters<Bench['measure']>[1];
-    /** The gateway instance under test (its CPU is reported); null for the floor. */
+    /** The gateway instance (or reference server) under test, in the gateway's columns; null: floor. */
     gateway: Child | null;
     connections: number;
     /** Around this variant's runs (e.g. switch batching off, then on again). */
@@ -66,29 +66,55 @@ export async function payoutScenario(b: Bench): Promise<void> {
   const s = b.report.scenario('payout', '`payout(id)`: one provider call', [
     'Gateway: `payout(id:)` of a CasaPay payout (id, status, providerStatus, amount, createdAt).',
     'Floor: the request the CasaPay adapter makes for it, `GET /v1/payouts/:id`, sent to the simulator directly.',
+    "Reference, yoga alone: graphql-yoga with no provider call, no Redis and no plugins (`createServer(createYoga(…))`, a schema whose `payout(id:)` returns a constant object; bench/children/yoga-alone.ts) answering the same query on the gateway's core, i.e. the ceiling of the HTTP + GraphQL stack on this core (its CPU and Minstr/op are in the gateway's columns).",
   ]);
   const id = b.fixtures.pagePayouts[0]!;
-  const gateway = b.graphql(b.url, PAYOUT, { id: b.globalId('Payout', 'CASAPAY', id) }, '"payout":{');
-  // The first scenario meets a cold instance: load it at full speed first (twice the warm-up), as
-  // the one-connection warm-up of the latency run alone leaves the JIT only half done.
-  await warmUp(gateway, b.opts.connections, 2 * b.opts.warmup);
-  const { low, high } = await lowAndThroughput(b, 'payout', [
-    {
-      label: 'floor: GET /v1/payouts/:id',
-      target: { url: `${b.casapay.url}/v1/payouts/${id}`, headers: b.casapay.headers },
-      gateway: null,
-      connections: b.opts.connections,
-    },
-    {
-      label: 'gateway: payout(id)',
-      target: gateway,
-      gateway: b.gateway,
-      connections: b.opts.connections,
-    },
-  ]);
+  const variables = { id: b.globalId('Payout', 'CASAPAY', id) };
+  const gateway = b.graphql(b.url, PAYOUT, variables, '"payout":{');
+  // The reference server starts while the gateway warms up (nothing is measured then).
+  const yogaStarting = b.startYogaAlone();
+  yogaStarting.catch(() => {});
+  let yoga: Child | null = null;
+  let rows: { low: LoadRow[]; high: LoadRow[] };
+  try {
+    // The first scenario meets a cold instance: load it at full speed first (twice the warm-up), as
+    // the one-connection warm-up of the latency run alone leaves the JIT only half done.
+    await warmUp(gateway, b.opts.connections, 2 * b.opts.warmup);
+    yoga = await yogaStarting;
+    const reference = b.graphql(yoga.ready.url as string, PAYOUT, variables, '"payout":{');
+    let cold = true;
+    rows = await lowAndThroughput(b, 'payout', [
+      {
+        label: 'floor: GET /v1/payouts/:id',
+        target: { url: `${b.casapay.url}/v1/payouts/${id}`, headers: b.casapay.headers },
+        gateway: null,
+        connections: b.opts.connections,
+      },
+      {
+        label: 'gateway: payout(id)',
+        target: gateway,
+        gateway: b.gateway,
+        connections: b.opts.connections,
+      },
+      {
+        label: 'reference: yoga alone (static resolver)',
+        target: reference,
+        gateway: yoga,
+        connections: b.opts.connections,
+        // Cold as well: the same full-speed warm-up as the gateway's, just before its first run.
+        before: async () => {
+          if (cold) await warmUp(reference, b.opts.connections, 2 * b.opts.warmup);
+          cold = false;
+        },
+      },
+    ]);
+  } finally {
+    await yoga?.stop();
+  }
+  const { low, high } = rows;
   tables(b, s, low, high);
   const [floorLow, gwLow] = [low[0]?.result, low[1]?.result];
-  const [floorHigh, gwHigh] = [high[0]!.result, high[1]!.result];
+  const [floorHigh, gwHigh, yogaHigh] = [high[0]!.result, high[1]!.result, high[2]!.result];
   b.shared.payoutLow = gwLow;
   b.shared.payoutFloorLow = floorLow;
   b.shared.payoutThroughput = gwHigh;
@@ -122,20 +148,24 @@ export async function payoutScenario(b: Bench): Promise<void> {
   const gwInstr = instructionsPerOp(gwHigh);
   b.report.note(
     s,
-    `gateway instructions per payout(id) beyond the floor: ${gwInstr} M (the gateway instance's own, throughput run${gwLow ? `; ${instructionsPerOp(gwLow)} M at low load` : ''}; the floor's ${instructionsPerOp(floorHigh)} M per \`GET /v1/payouts/:id\` is the simulator's own work, shown separately).`,
+    `gateway instructions per payout(id) beyond the floor: ${gwInstr} M (the gateway instance's own, throughput run${gwLow ? `; ${instructionsPerOp(gwLow)} M at low load` : ''}; the floor's ${instructionsPerOp(floorHigh)} M per \`GET /v1/payouts/:id\` is the simulator's own work, shown separately; graphql-yoga alone: ${instructionsPerOp(yogaHigh)} M).`,
   );
   // Per gateway core: requests per second of gateway CPU time, so that a gateway the load generator
   // could not saturate is not under-counted (and one that used more than a core is not over-counted).
-  const core = gwHigh.cpu.gateway ?? Number.NaN;
-  const perCore = gwHigh.rps / Math.max(core / 100, 0.01);
+  const perCore = (r: LoadResult) => {
+    const core = r.cpu.gateway ?? Number.NaN;
+    return { core, rps: r.rps / Math.max(core / 100, 0.01) };
+  };
+  const gw = perCore(gwHigh);
+  const ref = perCore(yogaHigh);
   b.report.note(
     s,
-    `Throughput: ${int(gwHigh.rps)} req/s with the gateway's core ${int(core)}% busy, i.e. ${int(perCore)} req/s per gateway core.`,
+    `Throughput: ${int(gwHigh.rps)} req/s with the gateway's core ${int(gw.core)}% busy, i.e. ${int(gw.rps)} req/s per gateway core; graphql-yoga alone (static resolver): ${int(yogaHigh.rps)} req/s with the same core ${int(ref.core)}% busy, i.e. ${int(ref.rps)} req/s per core (the gateway: ${ratio(gw.rps, ref.rps)} of it).`,
   );
   b.report.target(
     '≥ 4,000 `payout(id)` requests per second per gateway core',
-    `${int(perCore)} req/s per core (${int(gwHigh.rps)} req/s at ${int(core)}% of its core)`,
-    perCore >= 4000,
+    `${int(gw.rps)} req/s per core (${int(gwHigh.rps)} req/s at ${int(gw.core)}% of its core); graphql-yoga alone with a static resolver: ${int(ref.rps)} req/s per core`,
+    gw.rps >= 4000,
   );
 }
 
