@@ -2,7 +2,7 @@
 // operation (warm-up, then a measured run, with the simulators' call count per operation).
 import { join } from 'node:path';
 import { encodeGlobalId } from '../../src/domain/ids.ts';
-import { runClosedLoop, runHttp, type HttpTarget, type LoadResult, type RunSpec } from './load.ts';
+import { runHttp, type HttpTarget, type LoadResult, type RunSpec } from './load.ts';
 import type { Options } from './options.ts';
 import { ROOT, spawnChild, type Child, type Pinning } from './procs.ts';
 import { CasaPayDirect, gatewayEnv, gql, TokenioDirect, type Credentials } from './providers.ts';
@@ -110,14 +110,13 @@ export class Bench {
     };
   }
 
-  /** Runs `target` (an HTTP request, or a composite operation) and checks it went without error. */
+  /** Runs `target` and checks it went without error. */
   async measure(
     label: string,
-    target: HttpTarget | (() => Promise<void>),
+    target: HttpTarget,
     spec: RunSpec,
   ): Promise<{ result: LoadResult; calls: string }> {
-    const result =
-      typeof target === 'function' ? await runClosedLoop(target, spec) : await runHttp(target, spec);
+    const result = await runHttp(target, spec);
     const { counts, last } = await this.sims.ask<{
       counts: Record<string, number>;
       last: Record<string, string>;

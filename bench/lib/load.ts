@@ -1,8 +1,5 @@
-// Load: autocannon (programmatic) for every operation that is one HTTP request, with each response's
-// exact latency taken from its `response` event; a closed loop of the same shape for a floor that is
-// several provider calls (list, then reads in parallel), which autocannon cannot express as one.
+// Load: autocannon (programmatic), with each response's exact latency taken from its `response` event.
 import autocannon from 'autocannon';
-import { Pool } from 'undici';
 import { startCounting } from './perf.ts';
 import { CpuMeter } from './procs.ts';
 import { Samples, type Summary } from './stats.ts';
@@ -132,70 +129,4 @@ function cpuByLabel(meter: CpuMeter, watch: Map<number, string>): Record<string,
   const cpu: Record<string, number> = { bench: self };
   for (const [pid, label] of watch) cpu[label] = (cpu[label] ?? 0) + (byPid.get(pid) ?? Number.NaN);
   return cpu;
-}
-
-/**
- * `connections` loops, each running `operation` again as soon as it ends, for `seconds` (after a
- * warm-up). An operation that throws counts as an error.
- */
-export async function runClosedLoop(operation: () => Promise<void>, spec: RunSpec): Promise<LoadResult> {
-  const loop = async (seconds: number, latencies: Samples | null, amount = Infinity) => {
-    const deadline = performance.now() + seconds * 1000;
-    let errors = 0;
-    let started = 0;
-    await Promise.all(
-      Array.from({ length: spec.connections }, async () => {
-        while (amount === Infinity ? performance.now() < deadline : started++ < amount) {
-          const started = performance.now();
-          try {
-            await operation();
-            latencies?.push(performance.now() - started);
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    );
-    return errors;
-  };
-  if (spec.warmupSeconds > 0) await loop(spec.warmupSeconds, null);
-  await spec.beforeMeasure?.();
-  const latencies = new Samples();
-  const counting = await startCounting(spec.counted ?? spec.watch);
-  const meter = new CpuMeter([...spec.watch.keys()]);
-  const started = performance.now();
-  const errors = await loop(spec.seconds, latencies, spec.amount);
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = cpuByLabel(meter, spec.watch);
-  const instructions = await counting.stop();
-  return {
-    connections: spec.connections,
-    seconds,
-    ok: latencies.count,
-    rps: latencies.count / seconds,
-    latency: latencies.summary(),
-    errors,
-    non2xx: 0,
-    mismatches: 0,
-    cpu,
-    instructions,
-  };
-}
-
-/** A keep-alive client for the closed-loop floors (undici, as the gateway's adapters use). */
-export function directClient(origin: string, headers: Record<string, string>) {
-  const pool = new Pool(origin, { connections: 256 });
-  return {
-    async get(path: string): Promise<unknown> {
-      const res = await pool.request({
-        method: 'GET',
-        path,
-        headers: { accept: 'application/json', ...headers },
-      });
-      const text = await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`GET ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
-      return JSON.parse(text) as unknown;
-    },
-    close: () => pool.close(),
-  };
 }

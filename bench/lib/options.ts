@@ -23,6 +23,8 @@ export interface Options {
   pageConnections: number;
   /** Distinct destinations among the page's 50 payouts. */
   pageDestinations: number;
+  /** The page against payout(id) again with every CasaPay answer this late (ms); 0: not. */
+  providerLatencyMs: number;
   subscribers: number[];
   /** Events per fan-out measurement. */
   rounds: number;
@@ -52,6 +54,8 @@ const HELP = `npm run bench -- [flags]
   --connections=N         throughput connections (BENCH_CONNECTIONS, default 32)
   --page-connections=N    throughput connections of the page (BENCH_PAGE_CONNECTIONS, default 8)
   --page-destinations=N   distinct destinations among the page's payouts (BENCH_PAGE_DESTINATIONS, default 5)
+  --provider-latency=MS   also compare the page with payout(id) with every CasaPay answer MS late
+                          (BENCH_PROVIDER_LATENCY_MS, default 20; 0: not)
   --subscribers=1000,5000 fan-out sizes (BENCH_SUBSCRIBERS)
   --rounds=N              events per fan-out size (BENCH_ROUNDS, default 20)
   --state=redis|memory    the gateway's state store (BENCH_STATE, default redis)
@@ -84,6 +88,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     'connections',
     'page-connections',
     'page-destinations',
+    'provider-latency',
     'subscribers',
     'rounds',
     'state',
@@ -132,6 +137,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       50,
       Math.max(1, Math.round(pick('page-destinations', 'BENCH_PAGE_DESTINATIONS', 5, 5))),
     ),
+    providerLatencyMs: pick('provider-latency', 'BENCH_PROVIDER_LATENCY_MS', 20, 5),
     subscribers,
     rounds: Math.max(1, Math.round(pick('rounds', 'BENCH_ROUNDS', 20, 3))),
     state,

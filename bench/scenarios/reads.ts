@@ -1,9 +1,9 @@
 // Reads: payout(id) (one provider call), a page of 50 payouts with their destinations (batched, and
 // with batching turned off), and nodes(ids:) of 50 Token.io payouts (one provider call).
 import type { Bench } from '../lib/bench.ts';
-import type { LoadResult } from '../lib/load.ts';
+import type { HttpTarget, LoadResult } from '../lib/load.ts';
 import type { Child } from '../lib/procs.ts';
-import { directClient, warmUp } from '../lib/load.ts';
+import { warmUp } from '../lib/load.ts';
 import { instructionsPerOp, LOAD_HEAD, loadRows, type LoadRow } from '../lib/report.ts';
 import { int, ms, ratio } from '../lib/stats.ts';
 
@@ -172,15 +172,13 @@ export async function payoutScenario(b: Bench): Promise<void> {
 export async function pageScenario(b: Bench): Promise<void> {
   const s = b.report.scenario('page', 'A page of 50 payouts with their destinations', [
     `Gateway: \`payouts(first: 50, filter: { provider: CASAPAY })\` with each payout's \`destination { id holderName last4 }\`; the 50 payouts go to ${b.opts.pageDestinations} distinct CasaPay bank accounts.`,
-    '"batched": the gateway as it is (per-request DataLoaders: one bank-account read per distinct account).',
-    '"unbatched": the same instance with its DataLoaders loading every key on its own, uncached (a bench-only emulation switched over IPC, see bench/README.md): one read per payout.',
-    `Floor: what a careful direct client does: \`GET /v1/payouts?limit=50\`, then \`GET /v1/bank_accounts/:id\` for each distinct destination in parallel (a closed loop over undici, as autocannon cannot chain requests).`,
+    '"batched": the gateway as it is: the list asks CasaPay to send each payout\'s bank account with it (`expand[]=data.destination`, because the query reads `destination`) and the accounts fill the request\'s DataLoader, so the page is one provider call.',
+    '"unbatched": the same instance with its DataLoaders loading every key on its own, uncached (a bench-only emulation switched over IPC, see bench/README.md): the accounts that came with the list are not used, one read per payout.',
+    'Floor: what a careful direct client does: the one call `GET /v1/payouts?limit=50&expand[]=data.destination`.',
   ]);
-  const client = directClient(b.casapay.url, b.casapay.headers);
-  const floor = async () => {
-    const list = (await client.get('/v1/payouts?limit=50')) as { data: { destination: string }[] };
-    const destinations = [...new Set(list.data.map((p) => p.destination))];
-    await Promise.all(destinations.map((d) => client.get(`/v1/bank_accounts/${encodeURIComponent(d)}`)));
+  const floor = {
+    url: `${b.casapay.url}/v1/payouts?limit=50&expand%5B%5D=data.destination`,
+    headers: b.casapay.headers,
   };
   const batching = async (on: boolean) => {
     const answer = await b.gateway.ask<{ error?: string }>({ type: 'batching', on });
@@ -192,7 +190,7 @@ export async function pageScenario(b: Bench): Promise<void> {
   try {
     ({ low, high } = await lowAndThroughput(b, 'page', [
       {
-        label: 'floor: list + distinct accounts',
+        label: 'floor: list with destinations',
         target: floor,
         gateway: null,
         connections: b.opts.pageConnections,
@@ -214,7 +212,6 @@ export async function pageScenario(b: Bench): Promise<void> {
       },
     ]));
   } finally {
-    await client.close();
     await batching(true);
   }
   tables(b, s, low, high);
@@ -240,6 +237,7 @@ export async function pageScenario(b: Bench): Promise<void> {
       s,
       `By throughput, a batched page costs ${ratio(single2.rps, high[1]!.result.rps)} a payout(id) (req/s of payout(id) ÷ req/s of the page); unbatched ${ratio(single2.rps, high[2]!.result.rps)}.`,
     );
+  if (b.opts.providerLatencyMs > 0) await pageAtProviderLatency(b, gatewayPage);
 }
 
 export async function nodesScenario(b: Bench): Promise<void> {
@@ -278,4 +276,84 @@ export async function nodesScenario(b: Bench): Promise<void> {
   const calls = high[1]!.calls ?? '';
   const perOp = Number(/^TOKENIO ([\d.]+)$/.exec(calls)?.[1]);
   if (!(perOp < 1.2)) b.report.warn(`nodes(ids:) made ${calls} provider calls per request, not 1`);
+}
+
+/**
+ * The page against payout(id) where provider round trips cost what they do in production: every
+ * CasaPay answer is held back `providerLatencyMs` (the simulator's `latency` fault, on every request
+ * for the run, the floor's too). With answers at once the comparison is of CPU (50 payouts' worth
+ * of GraphQL against one); with latency, of round trips, which is what batching and the list's
+ * `expand[]` save.
+ */
+async function pageAtProviderLatency(b: Bench, gatewayPage: HttpTarget): Promise<void> {
+  const delay = b.opts.providerLatencyMs;
+  const s = b.report.scenario(
+    'page-latency',
+    `The page against \`payout(id)\`, every CasaPay answer ${delay} ms late`,
+    [
+      `The same page, \`payout(id)\` and floors as above, one connection, with the CasaPay simulator holding back each answer ${delay} ms (its \`latency\` fault on every request during these runs): a provider round trip then costs what it does over a network, and the page's cost against a single read is that of its round trips.`,
+    ],
+  );
+  const faults = `${b.casapay.url}/__sandbox/faults`;
+  const control = async (method: 'POST' | 'DELETE', body?: object) => {
+    const res = await fetch(faults, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${faults}: ${res.status} ${await res.text()}`);
+  };
+  const id = b.fixtures.pagePayouts[0]!;
+  // `floor`: the row (by index) whose figures the gateway row's ratios are against.
+  const variants: { label: string; target: HttpTarget; gateway: Child | null; floor?: number }[] = [
+    {
+      label: 'floor: GET /v1/payouts/:id',
+      target: { url: `${b.casapay.url}/v1/payouts/${id}`, headers: b.casapay.headers },
+      gateway: null,
+    },
+    {
+      label: 'floor: list with destinations',
+      target: {
+        url: `${b.casapay.url}/v1/payouts?limit=50&expand%5B%5D=data.destination`,
+        headers: b.casapay.headers,
+      },
+      gateway: null,
+    },
+    {
+      label: 'gateway: payout(id)',
+      target: b.graphql(b.url, PAYOUT, { id: b.globalId('Payout', 'CASAPAY', id) }, '"payout":{'),
+      gateway: b.gateway,
+      floor: 0,
+    },
+    { label: 'gateway: page, batched', target: gatewayPage, gateway: b.gateway, floor: 1 },
+  ];
+  const rows: LoadRow[] = [];
+  await control('POST', { kind: 'latency', delayMs: delay, count: Number.MAX_SAFE_INTEGER });
+  try {
+    for (const v of variants) {
+      const seconds = b.opts.latencySeconds || b.opts.seconds;
+      const watch = v.gateway ? b.watch(v.gateway) : b.watch();
+      const { result, calls } = await b.measure(
+        `page-latency ${v.label}`,
+        v.target,
+        b.spec(1, seconds, watch),
+      );
+      rows.push({
+        label: v.label,
+        result,
+        calls,
+        ...(v.floor !== undefined ? { baseline: rows[v.floor]!.result } : {}),
+      });
+    }
+  } finally {
+    await control('DELETE');
+  }
+  b.report.table(s, { title: 'One connection', head: LOAD_HEAD, rows: loadRows(rows) });
+  const [single, page] = [rows[2]!.result, rows[3]!.result];
+  const times = page.latency.p50 / single.latency.p50;
+  b.report.target(
+    `the batched 50-payout page costs < 1.5× a single \`payout(id)\` (median latency, one connection, each provider answer ${delay} ms late)`,
+    `${times.toFixed(2)}× (page ${ms(page.latency.p50)} ms, payout(id) ${ms(single.latency.p50)} ms)`,
+    times < 1.5,
+  );
 }
