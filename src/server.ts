@@ -19,7 +19,9 @@ import {
   hideSuggestions,
   hideVariableValues,
   limitPlugins,
+  MAX_GRAPHQL_BODY_BYTES,
   RateLimiter,
+  requestBodyLimit,
   type GatewayLimits,
 } from './limits.ts';
 import { schema } from './schema/index.ts';
@@ -255,6 +257,8 @@ export function createGateway(deps: GatewayDeps) {
     // One operation per request (yoga's default, stated): a JSON array body is refused with 400, so
     // no one request can carry many operations past the per-operation limits and the rate limit.
     batching: false,
+    // Enforced by requestBodyLimit (limits.ts), which costs nothing for a body with a Content-Length.
+    maxRequestBodySize: false,
     maskedErrors: {
       maskError: (error, message, isDev) => {
         const shown = hideVariableValues(exposeGatewayErrors(error, message, isDev));
@@ -273,6 +277,7 @@ export function createGateway(deps: GatewayDeps) {
       // A GET, or a POST a browser form could send (form or text/plain), must carry
       // `x-graphql-yoga-csrf`: such a request cannot be forged cross-site without a CORS preflight.
       useCSRFPrevention(),
+      requestBodyLimit(MAX_GRAPHQL_BODY_BYTES),
       ...limitPlugins(limits, !deps.sandbox),
       // A status event is executed once per query and API key, not once per subscriber.
       sharedEventExecution((context) => (context as GatewayContext).principal?.id ?? null),

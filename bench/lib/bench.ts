@@ -194,7 +194,7 @@ export function startGateway(
     label,
     script: 'bench/children/gateway.ts',
     cpu: ctx.pin.enabled ? ctx.pin.gatewayCpu : null,
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: ['--expose-gc', ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     configure: Promise.resolve(ctx.simUrls).then((urls) =>
       gatewayEnv(ctx.creds, urls, {
         BENCH_LABEL: label,

@@ -3,10 +3,11 @@
 // "Did you mean"), masked errors, CSRF prevention, and the per-key rate limit (429 with
 // Retry-After) on memory and Redis state, across instances and over graphql-ws.
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { getIntrospectionQuery, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { DEFAULT_LIMITS } from '../../src/limits.ts';
+import { DEFAULT_LIMITS, MAX_GRAPHQL_BODY_BYTES } from '../../src/limits.ts';
 import { KEYS, startTestApp, stateKinds, type TestApp } from '../helpers/app.ts';
 import { subscribe } from '../helpers/subscriptions.ts';
 import { PayoutFields } from './operations.ts';
@@ -182,6 +183,61 @@ describe('per-operation limits', () => {
         ['message'],
       ),
     ).toContain('hunter2');
+  });
+});
+
+describe('request body size', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  /** A POST over real HTTP: with a Content-Length, or chunked (none: the body is streamed). */
+  function send(body: string, chunked: boolean): Promise<{ status: number; body: Body }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${t.app.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${KEYS.full}`,
+          ...(chunked ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+        },
+      });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as Body }));
+      });
+      // Written in pieces: without a Content-Length, Node sends them chunked.
+      for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
+      req.end();
+    });
+  }
+  /** A valid operation whose body is `bytes` long (the padding is an unused variable). */
+  const operation = (bytes: number) => {
+    const shell = JSON.stringify({ query: '{ providers { provider } }', variables: { pad: '' } });
+    return JSON.stringify({
+      query: '{ providers { provider } }',
+      variables: { pad: 'x'.repeat(bytes - shell.length) },
+    });
+  };
+
+  it(`takes a body of up to ${MAX_GRAPHQL_BODY_BYTES} bytes, with a Content-Length or chunked, and refuses a larger one with 413`, async () => {
+    for (const chunked of [false, true]) {
+      const ok = await send(operation(MAX_GRAPHQL_BODY_BYTES), chunked);
+      expect(ok.status, `chunked: ${chunked}`).toBe(200);
+      expect(ok.body.data, `chunked: ${chunked}`).toEqual({ providers: expect.any(Array) });
+      const from = calls(t);
+      const refused = await send(operation(MAX_GRAPHQL_BODY_BYTES + 1), chunked);
+      expect(refused.status, `chunked: ${chunked}`).toBe(413);
+      expect(refused.body.errors).toEqual([
+        { message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } },
+      ]);
+      expect(calls(t)).toBe(from);
+    }
   });
 });
 
