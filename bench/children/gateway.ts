@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { startApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { configured, memory, ready, serve } from './ipc.ts';
+import { configured, gcPauses, memory, ready, serve } from './ipc.ts';
 
 // Everything above is loaded (most of start-up) while the simulators start; their URLs come now.
 await configured();
@@ -67,6 +67,7 @@ if (session) {
 serve(
   {
     listeners: () => ({ listeners: app.state.events.listenerCount() }),
+    gc: () => gcPauses(),
     stats: () => ({
       ...memory(),
       listeners: app.state.events.listenerCount(),

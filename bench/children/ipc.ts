@@ -1,4 +1,5 @@
 // The child side of bench/lib/procs.ts: answer the bench's requests over the IPC channel.
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 type Message = Record<string, unknown> & { type: string; id: number };
 
 export function serve(handlers: Record<string, (m: Message) => unknown>, stop: () => Promise<void>): void {
@@ -47,4 +48,34 @@ export function configured(): Promise<void> {
     process.on('message', listener);
     process.send?.({ type: 'loaded' });
   });
+}
+
+/** Garbage-collection pauses of this process since the last call (`gc` requests of the bench). */
+export interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** Pauses of a millisecond or more: each holds up whatever request is in flight that long. */
+  overMs: number;
+  /** Full (mark-compact) collections among them; the rest are young-generation scavenges. */
+  major: number;
+}
+
+const pauses: { ms: number; major: boolean }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = ((entry as { detail?: { kind?: number } }).detail ?? null)?.kind;
+    pauses.push({ ms: entry.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+  }
+}).observe({ entryTypes: ['gc'] });
+
+export function gcPauses(): GcPauses {
+  const taken = pauses.splice(0);
+  return {
+    count: taken.length,
+    totalMs: taken.reduce((a, p) => a + p.ms, 0),
+    maxMs: Math.max(0, ...taken.map((p) => p.ms)),
+    overMs: taken.filter((p) => p.ms >= 1).length,
+    major: taken.filter((p) => p.major).length,
+  };
 }

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { memory, ready, serve } from './ipc.ts';
+import { gcPauses, memory, ready, serve } from './ipc.ts';
 
 // Like the gateway's answer for a CasaPay payout (the same fields; the id as long as a real one).
 const PAYOUT = {
@@ -55,7 +55,7 @@ const yoga = createYoga({
 const server = createServer(yoga);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
-serve({ stats: () => memory() }, async () => {
+serve({ stats: () => memory(), gc: () => gcPauses() }, async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });

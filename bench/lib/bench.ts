@@ -2,6 +2,7 @@
 // operation (warm-up, then a measured run, with the simulators' call count per operation).
 import { join } from 'node:path';
 import { encodeGlobalId } from '../../src/domain/ids.ts';
+import type { GcPauses } from '../children/ipc.ts';
 import { runHttp, type HttpTarget, type LoadResult, type RunSpec } from './load.ts';
 import type { Options } from './options.ts';
 import { ROOT, spawnChild, type Child, type Pinning } from './procs.ts';
@@ -27,6 +28,9 @@ export interface Shared {
   createThroughput?: LoadResult;
   fanout?: Map<string, { delivery: Summary; last: Summary }>;
 }
+
+/** A run's settings, and the instance whose GC pauses during it are reported. */
+export type BenchSpec = RunSpec & { gcOf?: Child };
 
 export class Bench {
   readonly casapay: CasaPayDirect;
@@ -90,8 +94,10 @@ export class Bench {
     return m;
   }
 
-  spec(connections: number, seconds: number, watch: Map<number, string>): RunSpec {
+  /** `gcOf`: the instance whose garbage-collection pauses during the measured run are reported. */
+  spec(connections: number, seconds: number, watch: Map<number, string>, gcOf?: Child): BenchSpec {
     return {
+      ...(gcOf ? { gcOf } : {}),
       connections,
       seconds,
       ...(this.opts.smoke ? { amount: Math.max(4 * connections, 16) } : {}),
@@ -105,7 +111,7 @@ export class Bench {
         ),
       ),
       beforeMeasure: async () => {
-        await this.sims.ask({ type: 'requests' });
+        await Promise.all([this.sims.ask({ type: 'requests' }), gcOf?.ask({ type: 'gc' })]);
       },
     };
   }
@@ -114,9 +120,10 @@ export class Bench {
   async measure(
     label: string,
     target: HttpTarget,
-    spec: RunSpec,
-  ): Promise<{ result: LoadResult; calls: string }> {
+    spec: BenchSpec,
+  ): Promise<{ result: LoadResult; calls: string; gc?: GcPauses }> {
     const result = await runHttp(target, spec);
+    const gc = spec.gcOf ? await spec.gcOf.ask<GcPauses>({ type: 'gc' }) : undefined;
     const { counts, last } = await this.sims.ask<{
       counts: Record<string, number>;
       last: Record<string, string>;
@@ -134,7 +141,7 @@ export class Bench {
     console.log(
       `  ${label}: ${Math.round(result.rps)} req/s, p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms (${result.ok} ok; calls/op ${calls || 'none'}${instructions === '–' ? '' : `; ${instructions} Minstr/op`})`,
     );
-    return { result, calls: calls || 'none' };
+    return { result, calls: calls || 'none', ...(gc ? { gc } : {}) };
   }
 
   /** A GraphQL operation as one autocannon request, checked for GraphQL errors. */

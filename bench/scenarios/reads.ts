@@ -1,5 +1,6 @@
 // Reads: payout(id) (one provider call), a page of 50 payouts with their destinations (batched, and
 // with batching turned off), and nodes(ids:) of 50 Token.io payouts (one provider call).
+import type { GcPauses } from '../children/ipc.ts';
 import type { Bench } from '../lib/bench.ts';
 import type { HttpTarget, LoadResult } from '../lib/load.ts';
 import type { Child } from '../lib/procs.ts';
@@ -30,6 +31,8 @@ async function lowAndThroughput(
 ) {
   const low: LoadRow[] = [];
   const high: LoadRow[] = [];
+  /** Per variant, the serving process's GC pauses during its low-load run. */
+  const lowGc: (GcPauses | undefined)[] = [];
   for (const mode of ['low', 'high'] as const) {
     if (mode === 'low' && b.opts.latencySeconds <= 0) continue;
     let floor: LoadResult | undefined;
@@ -37,13 +40,14 @@ async function lowAndThroughput(
       const connections = mode === 'low' ? 1 : v.connections;
       const seconds = mode === 'low' ? b.opts.latencySeconds : b.opts.seconds;
       await v.before?.();
-      const { result, calls } = await b
+      const { result, calls, gc } = await b
         .measure(
           `${name} ${v.label} (${mode === 'low' ? 'low load' : 'throughput'})`,
           v.target,
-          b.spec(connections, seconds, v.gateway ? b.watch(v.gateway) : b.watch()),
+          b.spec(connections, seconds, v.gateway ? b.watch(v.gateway) : b.watch(), v.gateway ?? undefined),
         )
         .finally(() => v.after?.());
+      if (mode === 'low') lowGc.push(gc);
       floor ??= result;
       (mode === 'low' ? low : high).push({
         label: v.label,
@@ -53,7 +57,7 @@ async function lowAndThroughput(
       });
     }
   }
-  return { low, high };
+  return { low, high, lowGc };
 }
 
 function tables(b: Bench, s: ReturnType<Bench['report']['scenario']>, low: LoadRow[], high: LoadRow[]) {
@@ -75,7 +79,7 @@ export async function payoutScenario(b: Bench): Promise<void> {
   const yogaStarting = b.startYogaAlone();
   yogaStarting.catch(() => {});
   let yoga: Child | null = null;
-  let rows: { low: LoadRow[]; high: LoadRow[] };
+  let rows: Awaited<ReturnType<typeof lowAndThroughput>>;
   try {
     // The first scenario meets a cold instance: load it at full speed first (twice the warm-up), as
     // the one-connection warm-up of the latency run alone leaves the JIT only half done.
@@ -111,8 +115,17 @@ export async function payoutScenario(b: Bench): Promise<void> {
   } finally {
     await yoga?.stop();
   }
-  const { low, high } = rows;
+  const { low, high, lowGc } = rows;
   tables(b, s, low, high);
+  // What the low-load p99 is made of: a request that meets a collection waits it out.
+  for (const [i, gc] of lowGc.entries()) {
+    const row = low[i];
+    if (!gc || !row) continue;
+    b.report.note(
+      s,
+      `${row.label}, low load: ${int(gc.count)} GC pauses in ${int(row.result.ok)} requests (one per ${int(row.result.ok / Math.max(gc.count, 1))}; ${int(gc.major)} full), ${int(gc.overMs)} of 1 ms or more, the longest ${ms(gc.maxMs)} ms, ${((gc.totalMs / 1000 / b.opts.latencySeconds) * 100).toFixed(1)}% of the time.`,
+    );
+  }
   const [floorLow, gwLow] = [low[0]?.result, low[1]?.result];
   const [floorHigh, gwHigh, yogaHigh] = [high[0]!.result, high[1]!.result, high[2]!.result];
   b.shared.payoutLow = gwLow;
