@@ -287,7 +287,7 @@ function renderResults(): string {
     `| Instructions | ${perf.why} |`,
     '| Simulators | one process, keep-alive 65 s (as `npm run sandbox`) |',
     `| State | ${opts.state === 'redis' ? `Redis (${opts.redisUrl.replace(/\/\/[^@]*@/, '//')}), not pinned` : 'memory'} |`,
-    `| Runs | warm-up ${opts.warmup} s, low load ${opts.latencySeconds} s at 1 connection, throughput ${opts.seconds} s at ${opts.connections} connections (the page: ${opts.pageConnections}); ${opts.rounds} events per fan-out size |`,
+    `| Runs | warm-up ${opts.warmup} s, low load ${opts.latencySeconds} s at 1 connection, throughput ${opts.seconds} s at ${opts.connections} connections (the page: ${opts.pageConnections}); ${opts.rounds} events per fan-out size, after one warm-up event reported apart |`,
     '',
     'Latencies are every response’s own time as the load generator saw it (exact percentiles, not autocannon’s whole-millisecond histogram). “÷ floor” is the gateway’s figure divided by the floor’s in the same table. CPU is percent of one core used during the measured run: the gateway instance(s), the simulators’ process, and the load generator (this process). Minstr/op is millions of CPU instructions per completed request during the measured run (`perf stat -e instructions`): of the gateway instance(s) on a gateway row (of graphql-yoga’s process on the yoga-alone reference row), of the simulators’ process on a floor row; a count of work, repeatable across load and clock speed, not a time.',
     '',

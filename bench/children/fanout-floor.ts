@@ -5,7 +5,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { memory, ready, serve } from './ipc.ts';
+import { gcPauses, memory, ready, serve } from './ipc.ts';
 
 const streams = new Set<ServerResponse>();
 const sockets = new Map<WebSocket, string>();
@@ -49,6 +49,7 @@ serve(
   {
     listeners: () => ({ listeners: streams.size + sockets.size }),
     stats: () => ({ ...memory(), listeners: streams.size + sockets.size }),
+    gc: () => gcPauses(),
   },
   async () => {
     for (const socket of wss.clients) socket.terminate();

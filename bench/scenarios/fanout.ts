@@ -1,5 +1,6 @@
 // One status event fanned out to many subscribers, over SSE and over WebSocket: from the moment the
 // bench sends the provider's signed webhook to the gateway, to each subscriber's delivery.
+import type { GcPauses } from '../children/ipc.ts';
 import type { Bench } from '../lib/bench.ts';
 import { minstr, startCounting } from '../lib/perf.ts';
 import type { Child } from '../lib/procs.ts';
@@ -18,6 +19,11 @@ export interface FanoutResult {
   delivery: Summary;
   /** Per round: the last subscriber's delivery. */
   last: Summary;
+  /**
+   * The first event after the subscribers connected, which is not in the figures above: a cold
+   * round (each connection's first write, code paths not yet compiled), as the warm-up of a load run.
+   */
+  firstLastMs: number;
   /** Per round: the webhook's answer. */
   ack: Summary;
   heapPerConnection: number;
@@ -29,6 +35,8 @@ export interface FanoutResult {
   extra: number;
   sample?: string;
   failures: string[];
+  /** The server's GC pauses in the round whose last delivery was slowest (the p99's round). */
+  slowestRound: { index: number; lastMs: number; gc: GcPauses } | null;
 }
 
 interface Round {
@@ -102,6 +110,7 @@ export async function fanout(
     count: number;
     /** The process that holds the subscriptions (memory and listener counts are read from it). */
     server: Child;
+    /** The first is the warm-up round: timed, reported apart, not in the figures. */
     rounds: Round[];
     /** The processes whose instructions are counted over the rounds (default: the server). */
     counted?: Child[];
@@ -125,23 +134,30 @@ export async function fanout(
       new Map((options.counted ?? [server]).map((c) => [c.pid, 'server'])),
     );
     let instructions = Number.NaN;
+    let slowestRound: FanoutResult['slowestRound'] = null;
+    let firstLastMs = Number.NaN;
     try {
-      for (const round of rounds) {
+      for (const [index, round] of rounds.entries()) {
+        await server.ask({ type: 'gc' });
         await new Promise((r) => setTimeout(r, 20));
         subscribers.expect(round.markers);
         const t0 = performance.now();
-        const sent = round.send().then(() => ack.push(performance.now() - t0));
+        const sent = round.send().then(() => index > 0 && ack.push(performance.now() - t0));
         await subscribers.waitAll(10_000);
         await sent;
         let slowest = 0;
-        for (const t of subscribers.latencies(t0)) {
-          if (Number.isNaN(t)) missing++;
-          else {
-            delivery.push(t);
-            slowest = Math.max(slowest, t);
-          }
+        const times = subscribers.latencies(t0);
+        for (const t of times) if (Number.isNaN(t)) missing++;
+        for (const t of times) slowest = Math.max(slowest, Number.isNaN(t) ? 0 : t);
+        if (index === 0) {
+          firstLastMs = slowest;
+          continue;
         }
+        for (const t of times) if (!Number.isNaN(t)) delivery.push(t);
         last.push(slowest);
+        const gc = await server.ask<GcPauses>({ type: 'gc' });
+        if (!slowestRound || slowest > slowestRound.lastMs)
+          slowestRound = { index: last.count - 1, lastMs: slowest, gc };
       }
     } finally {
       instructions = (await counting.stop()).server ?? Number.NaN;
@@ -159,6 +175,8 @@ export async function fanout(
       extra: subscribers.extra.count,
       ...(subscribers.extra.sample ? { sample: subscribers.extra.sample } : {}),
       failures,
+      slowestRound,
+      firstLastMs,
     };
   } finally {
     subscribers.close();
@@ -176,6 +194,7 @@ export const FANOUT_HEAD = [
   'delivery p99 ms',
   'last p50 ms',
   'last p99 ms',
+  'first event last ms',
   'webhook answer p50 ms',
   'heap/conn KiB',
   'RSS/conn KiB',
@@ -193,6 +212,7 @@ export function fanoutRow(label: string, r: FanoutResult, floor?: FanoutResult):
     ms(r.delivery.p99),
     ms(r.last.p50),
     ms(r.last.p99),
+    ms(r.firstLastMs),
     ms(r.ack.p50),
     kib(r.heapPerConnection),
     kib(r.rssPerConnection),
@@ -227,20 +247,30 @@ export async function fanoutScenario(b: Bench, floor: Child): Promise<void> {
         transport,
         count,
         server: floor,
-        rounds: floorRounds(floor.ready.url as string, b.opts.rounds),
+        rounds: floorRounds(floor.ready.url as string, b.opts.rounds + 1),
       });
       checkFanout(b, `${label} floor`, f);
       const g = await fanout(b, {
         transport,
         count,
         server: b.gateway,
-        rounds: await webhookRounds(b, b.opts.rounds, b.url),
+        rounds: await webhookRounds(b, b.opts.rounds + 1, b.url),
       });
       checkFanout(b, `${label} gateway`, g);
       console.log(
         `  ${label}: gateway delivery p50 ${ms(g.delivery.p50)} p99 ${ms(g.delivery.p99)}, last p99 ${ms(g.last.p99)} ms; floor last p99 ${ms(f.last.p99)} ms`,
       );
       rows.push(fanoutRow('floor', f), fanoutRow('gateway', g, f));
+      // What the slowest round (the last-delivery p99 over a few rounds) spent in garbage collection.
+      for (const [server, r] of [
+        ['floor', f],
+        ['gateway', g],
+      ] as const)
+        if (r.slowestRound)
+          b.report.note(
+            s,
+            `${server}, ${transport === 'sse' ? 'SSE' : 'WebSocket'}, ${count}: the slowest round (number ${r.slowestRound.index + 1} of ${r.last.n}, last delivery ${ms(r.slowestRound.lastMs)} ms) held ${r.slowestRound.gc.count} GC pauses, ${ms(r.slowestRound.gc.totalMs)} ms in all (${r.slowestRound.gc.major} full, the longest ${ms(r.slowestRound.gc.maxMs)} ms).`,
+          );
       b.shared.fanout.set(`${transport} ${count}`, { delivery: g.delivery, last: g.last });
       if (count === 1000)
         b.report.target(

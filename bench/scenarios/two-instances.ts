@@ -72,7 +72,7 @@ export async function twoInstancesScenario(b: Bench): Promise<void> {
     );
 
     const count = Math.min(1000, Math.max(...b.opts.subscribers));
-    const rounds = await webhookRounds(b, b.opts.rounds, b.url);
+    const rounds = await webhookRounds(b, b.opts.rounds + 1, b.url);
     const cross = await fanout(b, {
       transport: 'sse',
       count,
