@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { decodeGlobalId, encodeGlobalId, nodeKey, parseNodeKey } from '../domain/ids.ts';
-import { checkMetadata } from '../domain/inputs.ts';
+import { checkMetadata, type BankDetails } from '../domain/inputs.ts';
 import { parseAmount } from '../domain/money.ts';
 import type { Payout, PayoutAction, PayoutMethod, PayoutStatus, SandboxOutcome } from '../domain/payout.ts';
 import { decodePayout, FINAL_STATUSES, movesFromFinal } from '../events/ledger.ts';
@@ -76,21 +76,11 @@ const ACTION_OPERATIONS = {
   UPDATE: 'updatePayout',
 } as const satisfies Record<PayoutAction, Operation>;
 
-export interface CreateBankAccountInput {
+export interface CreateBankAccountInput extends BankDetails {
   provider: ProviderName;
-  holderName: string;
-  country: string;
   currency: string;
-  sortCode?: string | null;
-  accountNumber?: string | null;
-  iban?: string | null;
-  bic?: string | null;
-  routingNumber?: string | null;
-  email?: string | null;
-  phone?: string | null;
   customerType?: 'INDIVIDUAL' | 'BUSINESS' | null;
   accountType?: 'CHECKING' | 'SAVINGS' | null;
-  metadata?: unknown;
   idempotencyKey: string;
 }
 

@@ -21,6 +21,7 @@ import fc from 'fast-check';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/domain/ids.ts';
+import { SANDBOX_OUTCOMES } from '../../src/domain/payout.ts';
 import { KEYS, startTestApp, type TestApp } from '../helpers/app.ts';
 import { Balances, CreateBankAccount, CreatePayout, ListBankAccounts, Providers } from './operations.ts';
 
@@ -568,21 +569,12 @@ function payoutCases(provider: Provider): fc.Arbitrary<Case> {
       .map((n) => corrupt(provider, base, 'idempotencyKey', 'static')('k'.repeat(n))),
     notAString.map(corrupt(provider, base, 'idempotencyKey', 'static')),
     // Enums and dates
-    fc
-      .constantFrom(
-        'PAID',
-        'ON_HOLD',
-        'CANCELED',
-        'FAILED_INSUFFICIENT_FUNDS',
-        'FAILED_CLOSED_ACCOUNT',
-        'REVERSED',
-      )
-      .map((o) => ({
-        provider,
-        what: `sandboxOutcome = ${o}`,
-        input: withField(base, 'sandboxOutcome', o),
-        expect: ((c.sandboxOutcomes as string[]).includes(o) ? 'any' : 'static') as Expect,
-      })),
+    fc.constantFrom(...SANDBOX_OUTCOMES).map((o) => ({
+      provider,
+      what: `sandboxOutcome = ${o}`,
+      input: withField(base, 'sandboxOutcome', o),
+      expect: ((c.sandboxOutcomes as string[]).includes(o) ? 'any' : 'static') as Expect,
+    })),
     fc
       .oneof(hostileString, notAString, fc.constant('paid'))
       .map(corrupt(provider, base, 'sandboxOutcome', 'static')),
