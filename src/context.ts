@@ -23,3 +23,12 @@ export interface GatewayContext {
   /** The caller's IPv4 address where known (Straddle records the authorising device). */
   clientIp: string | null;
 }
+
+/**
+ * The context resolvers run with: these fields alone, in an object of their own. yoga's context
+ * also holds the request, Node's req/res and the params (see `ownExecutionContext`, server.ts).
+ */
+export function executionContext(context: GatewayContext): GatewayContext {
+  const { principal, gateway, granted, clientIp } = context;
+  return { principal, gateway, granted, clientIp };
+}
