@@ -51,10 +51,32 @@ export class StatusTracker {
    * gateway saw. `occurredAt`: when the provider says the status began (a webhook's event time),
    * else when the gateway asked for it. One verdict per payout, in order.
    */
-  async observe(payouts: readonly Payout[], source: EventSource, occurredAt: number): Promise<Verdict[]> {
+  async observe(
+    payouts: readonly Payout[],
+    source: EventSource,
+    occurredAt: number,
+    /** Entries read beforehand (`entries`); the payouts not in it are read now. */
+    known?: ReadonlyMap<string, LedgerEntry | null>,
+  ): Promise<Verdict[]> {
     if (!payouts.length) return [];
-    const stored = await this.options.events.ledger(payouts.map(payoutKey));
-    return Promise.all(payouts.map((p, i) => this.record(p, parse(stored[i]), source, occurredAt)));
+    const keys = payouts.map(payoutKey);
+    const missing = keys.filter((k) => !known?.has(k));
+    const read = missing.length ? await this.entries(missing) : null;
+    return Promise.all(
+      payouts.map((p, i) =>
+        this.record(p, known?.get(keys[i]!) ?? read?.get(keys[i]!) ?? null, source, occurredAt),
+      ),
+    );
+  }
+
+  /**
+   * The ledger entries of these payouts (node keys), for `observe`. Read while the provider is being
+   * asked, they cost a read no round trip of its own. An entry that changes in between is safe: the
+   * compare-and-set then loses, and `record` reads it again.
+   */
+  async entries(keys: readonly string[]): Promise<Map<string, LedgerEntry | null>> {
+    const stored = await this.options.events.ledger(keys);
+    return new Map(keys.map((k, i) => [k, parse(stored[i])]));
   }
 
   /**

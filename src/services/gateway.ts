@@ -535,11 +535,13 @@ export class GatewayService {
    */
   async loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
     const started = this.now();
-    const results = await this.fetchPayouts(keys);
+    // The ledger is read during the provider call, not after it (StatusTracker.entries).
+    const [results, known] = await Promise.all([this.fetchPayouts(keys), this.tracker.entries(keys)]);
     await this.tracker.observe(
       results.filter((r): r is Payout => !(r instanceof Error)),
       'POLL',
       started,
+      known,
     );
     return results;
   }

@@ -11,6 +11,7 @@ import { KEYS, startTestApp, stateKinds, type TestApp } from '../helpers/app.ts'
 import { createPayoutAt } from '../helpers/payouts.ts';
 import { subscribe, type Transport } from '../helpers/subscriptions.ts';
 import { encodeEvent } from '../../src/events/ledger.ts';
+import { GetPayout } from '../gateway/operations.ts';
 import { SimulatePayoutStatus, StatusChanged } from './operations.ts';
 
 type Event = StatusChangedSubscription['payoutStatusChanged'];
@@ -146,6 +147,64 @@ describe.each(stateKinds())('live status through webhooks (%s)', (kind) => {
         ['PENDING', 'PAID', 2],
         ['PAID', 'FAILED', 3],
       ]);
+      w.sub.close();
+    });
+
+    it('a read that a webhook overtakes neither repeats the change nor undoes it', async () => {
+      const payout = await createPayoutAt(t, 'CASAPAY');
+      const w = await watch(t, 'sse', { id: payout.id });
+      const sim = t.casapay;
+      // The held answer must be the query's: a poll of this payout would take the fault instead.
+      await t.app.gateway.poller?.stop();
+      const pendingFaults = async () =>
+        ((await (await fetch(`${sim.url}/__sandbox/faults`)).json()) as { pending: unknown[] }).pending
+          .length;
+      /** Sends the read and waits until its provider call is held at the simulator. */
+      async function heldRead(kind: 'late' | 'latency') {
+        sim.injectFault({
+          kind,
+          delayMs: 800,
+          method: 'GET',
+          pathPrefix: '/v1/payouts/',
+          contains: payout.providerPayoutId,
+          count: 1,
+        });
+        const answer = t.exec(GetPayout, { id: payout.id });
+        await expect.poll(pendingFaults).toBe(0);
+        return { answer }; // not the promise itself: awaiting this must not wait for the answer
+      }
+      const now = Math.floor(Date.now() / 1000);
+      const secret = t.app.webhookSecrets.get('CASAPAY')!;
+      try {
+        // The provider answers what it had before the change: the change stays recorded.
+        const stale = (await heldRead('late')).answer;
+        expect((await deliver(await event(payout.providerPayoutId, 'in_transit', now))).status).toBe(200);
+        expect((await stale).data!.payout).toMatchObject({ status: 'PENDING' });
+
+        // The provider answers the change itself: it is recorded once, by the webhook.
+        sim.setWebhook(null); // only the hand-made delivery below
+        const fresh = (await heldRead('latency')).answer;
+        for (let step = 0; step < 2; step++) {
+          const res = await fetch(`${sim.url}/v1/test_helpers/payouts/${payout.providerPayoutId}/advance`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${t.app.sandboxCredentials.get('CASAPAY')!.apiKey}` },
+          });
+          expect(res.status).toBe(200);
+        }
+        expect((await deliver(await event(payout.providerPayoutId, 'paid', now + 1))).status).toBe(200);
+        expect((await fresh).data!.payout).toMatchObject({ status: 'PAID' });
+      } finally {
+        sim.setWebhook({ url: `${t.app.url}/webhooks/casapay`, secret });
+        t.app.gateway.poller?.start();
+      }
+
+      const events = await w.events(2);
+      expect(events.map((e) => [e.previousStatus, e.status, e.sequence, e.source])).toEqual([
+        ['PENDING', 'PROCESSING', 2, 'WEBHOOK'],
+        ['PROCESSING', 'PAID', 3, 'WEBHOOK'],
+      ]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(w.sub.results).toHaveLength(2);
       w.sub.close();
     });
 
