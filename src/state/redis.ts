@@ -186,7 +186,8 @@ export async function createRedisState(
   prefix = 'payout-gateway:',
   options: StateOptions = {},
 ): Promise<StateStore> {
-  // Auto-pipelining: the commands of concurrent requests share one write (and one syscall) per tick.
+  // Auto-pipelining: the commands of concurrent requests share one write (and one syscall) per tick;
+  // without it a gateway core served a fifth fewer reads (bench/PROFILING.md, third pass).
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 2,
