@@ -535,8 +535,12 @@ export class GatewayService {
    */
   async loadPayouts(keys: readonly string[]): Promise<(Payout | Error)[]> {
     const started = this.now();
-    // The ledger is read during the provider call, not after it (StatusTracker.entries).
-    const [results, known] = await Promise.all([this.fetchPayouts(keys), this.tracker.entries(keys)]);
+    // The ledger is read during the provider call, not after it (StatusTracker.entries). Should that
+    // read fail, observe reads again as before: a provider's error or a not-found stays the answer.
+    const [results, known] = await Promise.all([
+      this.fetchPayouts(keys),
+      this.tracker.entries(keys).catch(() => undefined),
+    ]);
     await this.tracker.observe(
       results.filter((r): r is Payout => !(r instanceof Error)),
       'POLL',
