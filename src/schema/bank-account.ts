@@ -23,13 +23,16 @@ const VerificationRef = builder.objectRef<BankAccountVerification>('BankAccountV
   }),
 });
 
+/** A bank account's node key: its relay id and its key in the request's DataLoader. */
+export const bankAccountKey = (b: BankAccount) => nodeKey(b.provider, b.providerBankAccountId);
+
 export const BankAccountRef = builder.loadableNode(builder.objectRef<BankAccount>('BankAccount'), {
   description: 'A payout destination. Only the last four digits of the number are ever returned.',
   authScopes: (b) => ({ $any: { 'bank_accounts:read': true, granted: b } }),
-  id: { resolve: (b) => nodeKey(b.provider, b.providerBankAccountId) },
+  id: { resolve: bankAccountKey },
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'providerBankAccountId' in v,
   load: (keys: string[], ctx) => ctx.gateway.loadBankAccounts(keys),
-  cacheResolved: (b) => nodeKey(b.provider, b.providerBankAccountId),
+  cacheResolved: bankAccountKey,
   fields: (t) => ({
     provider: t.field({ type: PayoutProviderEnum, resolve: (b) => b.provider }),
     holderName: t.exposeString('holderName', { nullable: true }),

@@ -1,6 +1,6 @@
 import { nodeKey } from '../domain/ids.ts';
 import { allowedActions, type Payout } from '../domain/payout.ts';
-import { BankAccountRef } from './bank-account.ts';
+import { bankAccountKey, BankAccountRef } from './bank-account.ts';
 import { builder, grant } from './builder.ts';
 import {
   PayoutActionEnum,
@@ -156,11 +156,7 @@ builder.queryFields((t) => ({
         filter ?? {},
         // Destinations a provider sends with its list fill the page's loader: no read per account.
         selects(info, ['edges', 'node', 'destination'])
-          ? (account) =>
-              BankAccountRef.getDataloader(ctx).prime(
-                nodeKey(account.provider, account.providerBankAccountId),
-                account,
-              )
+          ? (account) => BankAccountRef.getDataloader(ctx).prime(bankAccountKey(account), account)
           : undefined,
       ),
   }),
