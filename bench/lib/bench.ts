@@ -218,8 +218,9 @@ export function startGateway(
 export const YOGA_ALONE = 'yoga-alone';
 
 /**
- * graphql-yoga alone with a static resolver (children/yoga-alone.ts): started, pinned and with the
- * Node flags and environment (NODE_ENV too) of a gateway instance, less the gateway's own variables.
+ * graphql-yoga alone with a static resolver (children/yoga-alone.ts): started and pinned as a gateway
+ * instance is, in the same environment (NODE_ENV too) less the gateway's own variables, with
+ * `--expose-gc` but not BENCH_GATEWAY_NODE_ARGS.
  */
 export function startYogaAlone(ctx: Pick<GatewayContext, 'pin'>): Promise<Child> {
   return spawnChild({
