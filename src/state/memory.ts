@@ -97,7 +97,7 @@ class MemoryRecords implements RecordStore {
 class MemoryRateLimits implements RateLimitStore {
   readonly windows = new Map<string, { count: number; endsAt: number }>();
 
-  async hit(key: string, windowMs: number) {
+  async hit(key: string, windowMs: number, hits = 1) {
     const now = Date.now();
     let w = this.windows.get(key);
     if (!w || w.endsAt <= now) {
@@ -105,7 +105,7 @@ class MemoryRateLimits implements RateLimitStore {
       for (const [k, old] of this.windows) if (old.endsAt <= now) this.windows.delete(k);
       this.windows.set(key, (w = { count: 0, endsAt: now + windowMs }));
     }
-    w.count += 1;
+    w.count += hits;
     return { count: w.count, resetInMs: w.endsAt - now };
   }
 }

@@ -132,7 +132,7 @@ class RedisRecords implements RecordStore {
 // INCR and the window's expiry in one step: a counter left without a TTL would never reset. A
 // window starts at its first hit, on whichever instance sees it.
 const RATE_HIT = `
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -146,12 +146,12 @@ class RedisRateLimits implements RateLimitStore {
     private readonly prefix: string,
   ) {}
 
-  async hit(key: string, windowMs: number) {
+  async hit(key: string, windowMs: number, hits = 1) {
     const [count, resetInMs] = (await runScript(
       this.redis,
       RATE_HIT,
       [`${this.prefix}rate:${key}`],
-      [windowMs],
+      [windowMs, hits],
     )) as [number, number];
     return { count, resetInMs };
   }

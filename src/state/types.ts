@@ -139,11 +139,11 @@ export const CURSOR = /^\d{1,20}-\d{1,20}$/;
  */
 export interface RateLimitStore {
   /**
-   * Counts one hit on `key` in its current window (which starts at the window's first hit and lasts
-   * `windowMs`). Returns the hits counted in the window so far, this one included, and the
-   * milliseconds until the window ends.
+   * Counts `hits` hits (default 1) on `key` in its current window (which starts at the window's
+   * first hit and lasts `windowMs`). Returns the hits counted in the window so far, these included,
+   * and the milliseconds until the window ends.
    */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  hit(key: string, windowMs: number, hits?: number): Promise<{ count: number; resetInMs: number }>;
 }
 
 export interface StateOptions {

@@ -451,3 +451,58 @@ describe.each(stateKinds())('per-key rate limit (%s)', (kind) => {
     }
   });
 });
+
+describe.each(stateKinds())('rate limit taken in blocks (%s)', (kind) => {
+  // Blocks of 1, 2, then 4 hits (1% of 301, rounded up): the last block straddles the limit.
+  const env = { GATEWAY_RATE_LIMIT: '301', GATEWAY_RATE_LIMIT_WINDOW_MS: '60000' };
+  const providers = (app: TestApp, key: string) =>
+    post(app, { query: '{ providers { provider } }' }, {}, key);
+
+  it('lets exactly the limit through, with a state round trip per block and none for a refusal', async () => {
+    const t = await startTestApp(kind, env);
+    try {
+      const hits = vi.spyOn(t.app.state.rateLimits, 'hit');
+      const statuses: number[] = [];
+      for (let round = 0; round < 16; round++) {
+        const batch = await Promise.all(Array.from({ length: 20 }, () => providers(t, KEYS.full)));
+        statuses.push(...batch.map((r) => r.status));
+      }
+      expect(statuses.filter((s) => s === 200)).toHaveLength(301);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(19);
+      // 1 + 2 + 74 × 4 = 299, then a block of which only 2 hits are inside the limit, then one that
+      // finds the count past it.
+      expect(hits.mock.calls.map((c) => c[2])).toEqual([1, 2, ...Array<number>(76).fill(4)]);
+      const taken = hits.mock.calls.length;
+      for (let i = 0; i < 5; i++) expect((await providers(t, KEYS.full)).status).toBe(429);
+      expect(hits).toHaveBeenCalledTimes(taken);
+      // Another key has its own count.
+      expect((await providers(t, KEYS.readOnly)).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it.runIf(kind === 'redis')('never lets more than the limit through across instances', async () => {
+    const statePrefix = `test:${randomBytes(6).toString('hex')}:`;
+    const [a, b] = await Promise.all([
+      startTestApp(kind, env, undefined, { statePrefix }),
+      startTestApp(kind, env, undefined, { statePrefix, noPoller: true }),
+    ]);
+    try {
+      const statuses: number[] = [];
+      for (let round = 0; round < 17; round++) {
+        const batch = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => providers(i % 2 ? b : a, KEYS.full)),
+        );
+        statuses.push(...batch.map((r) => r.status));
+      }
+      const allowed = statuses.filter((s) => s === 200).length;
+      expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+      // What the other instance still holds (under a block of 4) is lost to the key, never added.
+      expect(allowed).toBeLessThanOrEqual(301);
+      expect(allowed).toBeGreaterThanOrEqual(298);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

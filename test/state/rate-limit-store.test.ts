@@ -23,6 +23,12 @@ describe.each(stateKinds())('rate-limit store (%s)', (kind) => {
     expect(third.resetInMs).toBeLessThanOrEqual(first.resetInMs);
   });
 
+  it('counts several hits at once', async () => {
+    expect((await state.rateLimits.hit('e', 10_000, 5)).count).toBe(5);
+    expect((await state.rateLimits.hit('e', 10_000)).count).toBe(6);
+    expect((await state.rateLimits.hit('e', 10_000, 3)).count).toBe(9);
+  });
+
   it('counts every concurrent hit once', async () => {
     const hits = await Promise.all(Array.from({ length: 50 }, () => state.rateLimits.hit('c', 10_000)));
     expect(hits.map((h) => h.count).sort((x, y) => x - y)).toEqual(
