@@ -17,6 +17,7 @@ import {
   retry,
   type CircuitBreakerPolicy,
   type BulkheadPolicy,
+  type RetryPolicy,
 } from 'cockatiel';
 import { Pool } from 'undici';
 import type { z } from 'zod';
@@ -129,6 +130,25 @@ function retryAfterMs(value: string | string[] | undefined, now = Date.now()): n
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
 
+/** Retries a transport error or a transient answer, waiting out a Retry-After that fits an attempt. */
+function retryPolicy(maxAttempts: number, timeoutMs: number): RetryPolicy {
+  // A Retry-After longer than an attempt may take is not waited out inside one GraphQL request.
+  const waitable = (r: HttpResponse) => (r.retryAfterMs ?? 0) <= timeoutMs;
+  return retry(
+    handleWhen((e) => e instanceof TransportError).orWhenResult(
+      (r) => isTransient((r as HttpResponse).status) && waitable(r as HttpResponse),
+    ),
+    {
+      maxAttempts,
+      backoff: new DelegateBackoff((context) => {
+        const result = context.result as { value?: HttpResponse };
+        const exponential = Math.min(1000, 50 * 2 ** (context.attempt - 1));
+        return result.value?.retryAfterMs ?? exponential;
+      }),
+    },
+  );
+}
+
 export class ProviderHttpClient {
   private readonly pool: Pool;
   private readonly origin: string;
@@ -136,6 +156,9 @@ export class ProviderHttpClient {
   private readonly basePath: string;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly cap: BulkheadPolicy;
+  /** For requests marked retryable, and for the rest (one attempt). */
+  private readonly retrying: RetryPolicy;
+  private readonly single: RetryPolicy;
   private readonly latencies: { ms: number; failed: boolean }[] = [];
   private lastFailure: TransportHealth['lastFailure'] = null;
   private openedAt: number | null = null;
@@ -159,6 +182,9 @@ export class ProviderHttpClient {
     this.breaker.onBreak(() => (this.openedAt = Date.now()));
     this.breaker.onReset(() => (this.openedAt = null));
     this.cap = bulkhead(options.maxConcurrency, options.maxConcurrency);
+    // Built once: a retry policy holds no state of its own between executions.
+    this.retrying = retryPolicy(options.retries, options.timeoutMs);
+    this.single = retryPolicy(0, options.timeoutMs);
   }
 
   get provider(): ProviderName {
@@ -166,22 +192,8 @@ export class ProviderHttpClient {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const { provider, retries, timeoutMs } = this.options;
-    // A Retry-After longer than an attempt may take is not waited out inside one GraphQL request.
-    const waitable = (r: HttpResponse) => (r.retryAfterMs ?? 0) <= timeoutMs;
-    const policy = retry(
-      handleWhen((e) => e instanceof TransportError).orWhenResult(
-        (r) => isTransient((r as HttpResponse).status) && waitable(r as HttpResponse),
-      ),
-      {
-        maxAttempts: req.retryable ? retries : 0,
-        backoff: new DelegateBackoff((context) => {
-          const result = context.result as { value?: HttpResponse };
-          const exponential = Math.min(1000, 50 * 2 ** (context.attempt - 1));
-          return result.value?.retryAfterMs ?? exponential;
-        }),
-      },
-    );
+    const { provider } = this.options;
+    const policy = req.retryable ? this.retrying : this.single;
     try {
       return await this.cap.execute(() => policy.execute(() => this.breaker.execute(() => this.timed(req))));
     } catch (error) {
