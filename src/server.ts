@@ -27,7 +27,7 @@ import {
   type GatewayLimits,
 } from './limits.ts';
 import { schema } from './schema/index.ts';
-import { GatewayService } from './services/gateway.ts';
+import { GatewayService, type Principal } from './services/gateway.ts';
 import { AdapterRegistry } from './services/registry.ts';
 import type { RoutingTable } from './services/routing.ts';
 import { sharedEventExecution } from './events/shared-execution.ts';
@@ -87,6 +87,12 @@ async function probe(name: string, check: () => Promise<void>, log: Logger): Pro
   }
 }
 
+/**
+ * The principal routes() found for a /graphql request, for the context to reuse (a key is hashed
+ * once per request). Values are the configured principals, long-lived: nothing young is kept here.
+ */
+const authenticated = new WeakMap<Request, Principal>();
+
 function routes(
   deps: GatewayDeps,
   registry: AdapterRegistry,
@@ -128,7 +134,8 @@ function routes(
       if (url.pathname === '/graphql') {
         if (deps.graphiql && shouldRenderGraphiQL(request)) return;
         const principal = deps.apiKeys.authenticate(request.headers.get('authorization'));
-        if (!principal) {
+        if (principal) authenticated.set(request, principal);
+        else {
           return endResponse(
             json(
               401,
@@ -260,8 +267,8 @@ export function createGateway(deps: GatewayDeps) {
       })
     : null;
   poller?.start();
-  const contextFor = (authorization: string | null | undefined, clientIp: string | null): GatewayContext => ({
-    principal: deps.apiKeys.authenticate(authorization ?? null),
+  const contextFor = (principal: Principal | null, clientIp: string | null): GatewayContext => ({
+    principal,
     gateway,
     granted: new WeakSet(),
     clientIp,
@@ -316,11 +323,12 @@ export function createGateway(deps: GatewayDeps) {
     }) =>
       initial.request
         ? contextFor(
-            initial.request.headers.get('authorization'),
+            authenticated.get(initial.request) ??
+              deps.apiKeys.authenticate(initial.request.headers.get('authorization')),
             clientIpOf(initial.request, initial.req, deps.trustedProxies ?? 0),
           )
         : // graphql-ws: browsers cannot set headers on a WebSocket, so the key comes in connectionParams.
-          contextFor(authorizationParam(initial.connectionParams), null),
+          contextFor(deps.apiKeys.authenticate(authorizationParam(initial.connectionParams)), null),
   });
   let server: Server | null = null;
   let sockets: WebSocketServer | null = null;
