@@ -188,6 +188,7 @@ export async function pageScenario(b: Bench): Promise<void> {
     '"batched": the gateway as it is: the list asks CasaPay to send each payout\'s bank account with it (`expand[]=data.destination`, because the query reads `destination`) and the accounts fill the request\'s DataLoader, so the page is one provider call.',
     '"unbatched": the same instance with its DataLoaders loading every key on its own, uncached (a bench-only emulation switched over IPC, see bench/README.md): the accounts that came with the list are not used, one read per payout.',
     'Floor: what a careful direct client does: the one call `GET /v1/payouts?limit=50&expand[]=data.destination`.',
+    "Reference, yoga alone: the same query answered by graphql-yoga alone (as in `payout`) from a constant page of 50 payouts over 5 bank accounts, on the gateway's core: what the HTTP + GraphQL stack itself costs for this page.",
   ]);
   const floor = {
     url: `${b.casapay.url}/v1/payouts?limit=50&expand%5B%5D=data.destination`,
@@ -198,8 +199,11 @@ export async function pageScenario(b: Bench): Promise<void> {
     if (answer.error) throw new Error(answer.error);
   };
   const gatewayPage: Parameters<Bench['measure']>[1] = b.graphql(b.url, PAGE, {}, '"destination":{');
+  const yoga = await b.startYogaAlone();
+  const reference = b.graphql(yoga.ready.url as string, PAGE, {}, '"destination":{');
   let low: LoadRow[];
   let high: LoadRow[];
+  let cold = true;
   try {
     ({ low, high } = await lowAndThroughput(b, 'page', [
       {
@@ -223,19 +227,35 @@ export async function pageScenario(b: Bench): Promise<void> {
         before: () => batching(false),
         after: () => batching(true),
       },
+      {
+        label: 'reference: yoga alone (static resolver)',
+        target: reference,
+        gateway: yoga,
+        connections: b.opts.pageConnections,
+        before: async () => {
+          if (cold) await warmUp(reference, b.opts.pageConnections, b.opts.warmup);
+          cold = false;
+        },
+      },
     ]));
   } finally {
     await batching(true);
+    await yoga.stop();
   }
   tables(b, s, low, high);
 
   const batchedLow = low[1]?.result;
+  const yogaLow = low[3]?.result;
   const single = b.shared.payoutLow;
   if (batchedLow && single) {
     const times = batchedLow.latency.p50 / single.latency.p50;
+    // The stack's own share: yoga alone serving the same page from constants.
+    const stack = yogaLow
+      ? `; graphql-yoga alone, the same page from constants: ${ms(yogaLow.latency.p50)} ms, ${(yogaLow.latency.p50 / single.latency.p50).toFixed(2)}× the gateway's payout(id)`
+      : '';
     b.report.target(
       'the batched 50-payout page costs < 1.5× a single `payout(id)` (median latency at low load)',
-      `${times.toFixed(2)}× (page ${ms(batchedLow.latency.p50)} ms, payout(id) ${ms(single.latency.p50)} ms)`,
+      `${times.toFixed(2)}× (page ${ms(batchedLow.latency.p50)} ms, payout(id) ${ms(single.latency.p50)} ms${stack})`,
       times < 1.5,
     );
   } else
