@@ -1,6 +1,7 @@
 // CasaPay's JSON, as its seeds and the Stripe shapes it follows define it. Private to this folder.
 // Schemas are loose objects: a provider adding a field must not break us, a missing one must.
 import { z } from 'zod';
+import { perItemSchema } from '../../util/schemas.ts';
 
 export const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 export type WireStatus = (typeof PAYOUT_STATUSES)[number];
@@ -43,8 +44,9 @@ export const eventSchema = z.looseObject({
   data: z.looseObject({ object: z.unknown() }),
 });
 
-export const listSchema = <T extends z.ZodType>(item: T) =>
-  z.looseObject({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() });
+export const listSchema = perItemSchema(<T extends z.ZodType>(item: T) =>
+  z.looseObject({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() }),
+);
 
 const balanceAmount = z.looseObject({ amount: z.number().int(), currency: z.string() });
 export const balanceSchema = z.looseObject({

@@ -1,6 +1,7 @@
 // Straddle's JSON (v1 payouts, payments search, customers, bank-account paykeys), as its OpenAPI
 // spec defines it. Private to this folder. Every answer is an envelope `{data, meta, response_type}`.
 import { z } from 'zod';
+import { perItemSchema } from '../../util/schemas.ts';
 
 export const PAYMENT_STATUSES = [
   'created',
@@ -97,6 +98,9 @@ export const errorSchema = z.looseObject({
 });
 export type WireError = z.infer<typeof errorSchema>['error'];
 
-export const envelope = <S extends z.ZodType>(data: S) => z.looseObject({ data, response_type: z.string() });
-export const pagedEnvelope = <S extends z.ZodType>(item: S) =>
-  z.looseObject({ data: z.array(item), meta: pagedMetaSchema });
+export const envelope = perItemSchema(<S extends z.ZodType>(data: S) =>
+  z.looseObject({ data, response_type: z.string() }),
+);
+export const pagedEnvelope = perItemSchema(<S extends z.ZodType>(item: S) =>
+  z.looseObject({ data: z.array(item), meta: pagedMetaSchema }),
+);
