@@ -23,6 +23,12 @@ interface Lease {
   endsAt: number;
 }
 
+interface Taking {
+  done: Promise<void>;
+  /** Requests that may still wait for this block (its size less the request that took it). */
+  room: number;
+}
+
 export interface GatewayLimits {
   /** Nesting of fields; fragments add none. The schema has no cycles, so only `__type` goes deep. */
   maxDepth: number;
@@ -180,14 +186,15 @@ export function requestBodyLimit(maxBytes: number): Plugin {
  * most 100 (60 at the default 6,000): a quiet key still counts hit by hit. Only hits inside the limit are let
  * through, so however many instances serve a key it never gets more than the limit in a window; what
  * an instance still holds when the window ends is lost, so a key spread over n instances can be
- * refused up to n − 1 blocks early. A refusal is remembered until the window ends: refused requests
- * cost no round trip.
+ * refused about n − 1 blocks early. Concurrent requests wait for a block being taken while it has
+ * room for them, and take another beside it when it has not (never a queue of round trips). A
+ * refusal is remembered until the window ends: refused requests cost no round trip.
  */
 export class RateLimiter {
   /** Per principal: what this instance holds in the key's current window. Keys are configured, so few. */
   private readonly leases = new Map<string, Lease>();
-  /** A block being taken, per principal: concurrent requests wait for it rather than take their own. */
-  private readonly taking = new Map<string, Promise<void>>();
+  /** Per principal, the block being taken last: requests it has room for wait for it. */
+  private readonly taking = new Map<string, Taking>();
   private readonly maxBlock: number;
 
   constructor(
@@ -204,14 +211,22 @@ export class RateLimiter {
     for (;;) {
       const now = performance.now();
       let lease = this.leases.get(principalId);
-      if (lease && lease.endsAt <= now) lease = undefined;
+      if (lease && lease.endsAt <= now) {
+        this.leases.delete(principalId);
+        lease = undefined;
+      }
       if (lease && lease.left > 0) {
         lease.left -= 1;
         return null;
       }
       if (lease?.refused) return Math.max(1, Math.ceil((lease.endsAt - now) / 1000));
+      // Wait for the block being taken if it has room for this request, else take another beside it:
+      // concurrent requests are never queued behind one round trip after another.
+      let taking = this.taking.get(principalId);
+      if (taking && taking.room > 0) taking.room -= 1;
+      else taking = this.take(principalId, lease);
       try {
-        await (this.taking.get(principalId) ?? this.take(principalId, lease?.nextBlock ?? 1));
+        await taking.done;
       } catch (error) {
         // An abuse control, not a money control: a state outage must not refuse every request.
         this.log.warn({ reason: (error as Error).message }, 'rate limit not checked: the state store failed');
@@ -220,21 +235,30 @@ export class RateLimiter {
     }
   }
 
-  private take(principalId: string, block: number): Promise<void> {
+  private take(principalId: string, lease: Lease | undefined): Taking {
     const { rateLimit, rateLimitWindowMs } = this.limits;
-    const taking = this.store
+    const block = lease?.nextBlock ?? 1;
+    const next = Math.min(block * 2, this.maxBlock);
+    // A block taken beside this one, before it answers, is already the next size.
+    if (lease) lease.nextBlock = next;
+    const taking: Taking = { room: block - 1, done: Promise.resolve() };
+    taking.done = this.store
       .hit(principalId, rateLimitWindowMs, block)
       .then(({ count, resetInMs }) => {
         // This block is hits count − block + 1 … count of the window; those past the limit are not ours.
         const left = Math.max(0, Math.min(count, rateLimit) - (count - block));
-        this.leases.set(principalId, {
-          left,
-          refused: left === 0,
-          nextBlock: Math.min(block * 2, this.maxBlock),
-          endsAt: performance.now() + resetInMs,
-        });
+        const endsAt = performance.now() + resetInMs;
+        const held = this.leases.get(principalId);
+        // Blocks of one window add up; the first block of a new window replaces what was left.
+        if (held && Math.abs(held.endsAt - endsAt) < rateLimitWindowMs / 2) {
+          held.left += left;
+          held.refused ||= left === 0;
+          held.nextBlock = Math.max(held.nextBlock, next);
+        } else this.leases.set(principalId, { left, refused: left === 0, nextBlock: next, endsAt });
       })
-      .finally(() => this.taking.delete(principalId));
+      .finally(() => {
+        if (this.taking.get(principalId) === taking) this.taking.delete(principalId);
+      });
     this.taking.set(principalId, taking);
     return taking;
   }
