@@ -500,6 +500,24 @@ describe.each(stateKinds())('rate limit taken in blocks (%s)', (kind) => {
     }
   });
 
+  it('lets a request through when the state store fails, and counts again once it answers', async () => {
+    const warnings: string[] = [];
+    const log = { info() {}, error() {}, warn: (_: object, msg: string) => void warnings.push(msg) };
+    const t = await startTestApp(kind, env, log);
+    try {
+      const hits = vi.spyOn(t.app.state.rateLimits, 'hit');
+      hits.mockRejectedValueOnce(new Error('connection lost'));
+      expect((await providers(t, KEYS.full)).status).toBe(200);
+      expect(warnings).toContain('rate limit not checked: the state store failed');
+      // Nothing was held from the failed call: the next request asks the store again, and is counted.
+      expect((await providers(t, KEYS.full)).status).toBe(200);
+      expect(hits).toHaveBeenCalledTimes(2);
+      expect(await hits.mock.results[1]!.value).toMatchObject({ count: 1 });
+    } finally {
+      await t.close();
+    }
+  });
+
   it.runIf(kind === 'redis')('never lets more than the limit through across instances', async () => {
     const statePrefix = `test:${randomBytes(6).toString('hex')}:`;
     const [a, b] = await Promise.all([
