@@ -242,12 +242,15 @@ export class RateLimiter {
     // A block taken beside this one, before it answers, is already the next size.
     if (lease) lease.nextBlock = next;
     const taking: Taking = { room: block - 1, done: Promise.resolve() };
+    // The window is timed from the call, not the answer: the store counted no later than this plus
+    // the time it reports, so this instance's view of the window never outlasts the store's.
+    const asked = performance.now();
     taking.done = this.store
       .hit(principalId, rateLimitWindowMs, block)
       .then(({ count, resetInMs }) => {
         // This block is hits count − block + 1 … count of the window; those past the limit are not ours.
         const left = Math.max(0, Math.min(count, rateLimit) - (count - block));
-        const endsAt = performance.now() + resetInMs;
+        const endsAt = asked + resetInMs;
         const held = this.leases.get(principalId);
         // Blocks of one window add up; the first block of a new window replaces what was left.
         if (held && Math.abs(held.endsAt - endsAt) < rateLimitWindowMs / 2) {

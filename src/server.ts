@@ -151,7 +151,7 @@ function routes(
             ),
           );
         }
-        // Counted before parsing, so a refused request costs one state round trip and nothing more.
+        // Counted before parsing, so a refused request costs at most a state round trip and nothing more.
         const retryAfter = await limiter.check(principal.id);
         if (retryAfter !== null) {
           return endResponse(
