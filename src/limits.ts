@@ -182,13 +182,14 @@ export function requestBodyLimit(maxBytes: number): Plugin {
  *
  * Each instance takes hits from the shared count in blocks and lets requests through against them
  * locally, so a busy key costs a state round trip per block, not per request. A block is one hit at
- * first and doubles with each block the instance takes in the window, up to 1% of the limit and at
- * most 100 (60 at the default 6,000): a quiet key still counts hit by hit. Only hits inside the limit are let
- * through, so however many instances serve a key it never gets more than the limit in a window; what
- * an instance still holds when the window ends is lost, so a key spread over n instances can be
- * refused about n − 1 blocks early. Concurrent requests wait for a block being taken while it has
- * room for them, and take another beside it when it has not (never a queue of round trips). A
- * refusal is remembered until the window ends: refused requests cost no round trip.
+ * first and doubles with each block the instance takes in the window, up to 1% of the limit (rounded
+ * up) and at most 100: 60 at the default 6,000, while a quiet key still counts hit by hit. Only hits
+ * inside the limit are let through, so however many instances serve a key it never gets more than
+ * the limit in a window; what an instance still holds when the window ends is lost, so a key spread
+ * over n instances can be refused about n − 1 blocks early. Concurrent requests wait for a block
+ * being taken while it has room for them, and take another beside it when it has not (never a queue
+ * of round trips). A refusal is remembered until the window ends: refused requests cost no round
+ * trip.
  */
 export class RateLimiter {
   /** Per principal: what this instance holds in the key's current window. Keys are configured, so few. */
@@ -242,8 +243,8 @@ export class RateLimiter {
     // A block taken beside this one, before it answers, is already the next size.
     if (lease) lease.nextBlock = next;
     const taking: Taking = { room: block - 1, done: Promise.resolve() };
-    // The window is timed from the call, not the answer: the store counted no later than this plus
-    // the time it reports, so this instance's view of the window never outlasts the store's.
+    // The window is timed from the call, not the answer: the store counted after this moment, so
+    // this plus the time it reports is never past the window's end there.
     const asked = performance.now();
     taking.done = this.store
       .hit(principalId, rateLimitWindowMs, block)
