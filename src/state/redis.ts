@@ -129,8 +129,8 @@ class RedisRecords implements RecordStore {
   }
 }
 
-// INCR and the window's expiry in one step: a counter left without a TTL would never reset. A
-// window starts at its first hit, on whichever instance sees it.
+// INCRBY (a block of hits, see RateLimiter) and the window's expiry in one step: a counter left
+// without a TTL would never reset. A window starts at its first hit, on whichever instance sees it.
 const RATE_HIT = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])

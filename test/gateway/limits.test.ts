@@ -458,6 +458,16 @@ describe.each(stateKinds())('rate limit taken in blocks (%s)', (kind) => {
   const providers = (app: TestApp, key: string) =>
     post(app, { query: '{ providers { provider } }' }, {}, key);
 
+  /** Statuses of `rounds` rounds of 20 requests sent together, one round after another. */
+  async function inRounds(rounds: number, send: (i: number) => Promise<{ status: number }>) {
+    const statuses: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const batch = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i)));
+      statuses.push(...batch.map((r) => r.status));
+    }
+    return statuses;
+  }
+
   it('lets exactly the limit through, with a state round trip per block and none for a refusal', async () => {
     const t = await startTestApp(kind, env);
     try {
@@ -483,11 +493,7 @@ describe.each(stateKinds())('rate limit taken in blocks (%s)', (kind) => {
     const t = await startTestApp(kind, env);
     try {
       const hits = vi.spyOn(t.app.state.rateLimits, 'hit');
-      const statuses: number[] = [];
-      for (let round = 0; round < 16; round++) {
-        const batch = await Promise.all(Array.from({ length: 20 }, () => providers(t, KEYS.full)));
-        statuses.push(...batch.map((r) => r.status));
-      }
+      const statuses = await inRounds(16, () => providers(t, KEYS.full));
       expect(statuses.filter((s) => s === 200)).toHaveLength(301);
       expect(statuses.filter((s) => s === 429)).toHaveLength(19);
       // The first 20 arrive together with nothing held: 20 hits of one, side by side, not one after
@@ -503,10 +509,7 @@ describe.each(stateKinds())('rate limit taken in blocks (%s)', (kind) => {
     const t = await startTestApp(kind, { ...env, GATEWAY_RATE_LIMIT: '2000' });
     try {
       const hits = vi.spyOn(t.app.state.rateLimits, 'hit');
-      for (let round = 0; round < 16; round++) {
-        const batch = await Promise.all(Array.from({ length: 20 }, () => providers(t, KEYS.full)));
-        expect(batch.map((r) => r.status)).toEqual(Array<number>(20).fill(200));
-      }
+      expect(await inRounds(16, () => providers(t, KEYS.full))).toEqual(Array<number>(320).fill(200));
       const taken = hits.mock.calls.reduce((sum, c) => sum + (c[2] ?? 1), 0);
       // Hits are taken as requests need them: less than a block beyond the 320 requests (with no
       // waiting, each request short of a hit taking a block of its own, 370 are taken here).
@@ -558,13 +561,7 @@ describe.each(stateKinds())('rate limit taken in blocks (%s)', (kind) => {
       startTestApp(kind, env, undefined, { statePrefix, noPoller: true }),
     ]);
     try {
-      const statuses: number[] = [];
-      for (let round = 0; round < 17; round++) {
-        const batch = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => providers(i % 2 ? b : a, KEYS.full)),
-        );
-        statuses.push(...batch.map((r) => r.status));
-      }
+      const statuses = await inRounds(17, (i) => providers(i % 2 ? b : a, KEYS.full));
       const allowed = statuses.filter((s) => s === 200).length;
       expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
       // What the other instance still holds (under a block of 4) is lost to the key, never added.
